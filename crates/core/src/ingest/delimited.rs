@@ -1,0 +1,401 @@
+//! Delimiter-separated text: `timestamp,value` files and their relatives (semicolon, tab, pipe;
+//! with or without a header; one or many value columns; a `sep=` first line; quoted fields).
+//!
+//! Detection works on a sample of the first lines: the delimiter that splits them consistently,
+//! the column whose cells read as timestamps, whether the first row is a header, which columns
+//! hold numbers. Then every row is read, and every unusable row or cell is reported.
+
+use std::borrow::Cow;
+
+use super::text::{parse_cell, split_fields, Cell, Lines};
+use super::{finish_series, source_stem, Diagnostics, Format, IngestError, Parsed};
+use crate::series::{Series, SeriesKind};
+use crate::time::{parse_datetime, EpochUnit};
+
+const SAMPLE_LINES: usize = 50;
+
+/// How the timestamp column encodes time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TimeEncoding {
+    Text,
+    Epoch(EpochUnit),
+}
+
+impl TimeEncoding {
+    fn read(self, cell: &str) -> Option<i64> {
+        match self {
+            TimeEncoding::Text => parse_datetime(cell),
+            TimeEncoding::Epoch(unit) => {
+                let v: f64 = cell.trim().parse().ok()?;
+                (v.is_finite() && EpochUnit::guess(v).is_some()).then(|| unit.to_millis(v))
+            }
+        }
+    }
+}
+
+pub(super) fn parse(source: &str, text: &str) -> Result<Parsed, IngestError> {
+    let mut lines = Lines::new(text).filter(|(_, l)| !l.trim().is_empty()).peekable();
+
+    // An Excel hint line (`sep=,`) fixes the delimiter.
+    let mut delimiter = None;
+    if let Some((_, l)) = lines.peek() {
+        if let Some(d) = l.trim().strip_prefix("sep=") {
+            delimiter = d.bytes().next();
+            lines.next();
+        }
+    }
+    let sample: Vec<(usize, &str)> = lines.clone().take(SAMPLE_LINES).collect();
+    let (first_line_no, first_line) = *sample.first().ok_or(IngestError::Empty)?;
+    let delimiter = match delimiter.or_else(|| detect_delimiter(&sample)) {
+        Some(d) => d,
+        None => return Err(IngestError::SingleColumn { line: first_line_no, sample: excerpt(first_line) }),
+    };
+
+    let mut fields = Vec::new();
+    let rows: Vec<(usize, Vec<Cow<str>>)> = sample
+        .iter()
+        .map(|&(no, l)| {
+            split_fields(l, delimiter, &mut fields);
+            (no, fields.clone())
+        })
+        .collect();
+    let Some((ts_col, encoding)) = detect_time_column(&rows) else {
+        if rows.len() == 1 {
+            return Err(IngestError::NoUsableRows {
+                line: first_line_no,
+                first: "the file has a header but no data rows".to_string(),
+            });
+        }
+        return Err(IngestError::NoTimestampColumn { line: first_line_no, sample: excerpt(first_line) });
+    };
+    let has_header = rows[0].1.get(ts_col).is_none_or(|c| encoding.read(c).is_none());
+    let header: Vec<String> =
+        if has_header { rows[0].1.iter().map(|c| c.trim().to_string()).collect() } else { Vec::new() };
+    let data_sample = if has_header { &rows[1..] } else { &rows[..] };
+    let decimal_comma = delimiter != b',';
+    let width = rows.iter().map(|(_, f)| f.len()).max().unwrap_or(0).max(header.len());
+
+    // Value columns: every other column with a number in the sample; text columns are reported.
+    let mut diags = Diagnostics::new();
+    let mut value_cols = Vec::new();
+    for c in (0..width).filter(|&c| c != ts_col) {
+        let numeric = data_sample
+            .iter()
+            .any(|(_, f)| matches!(f.get(c).map(|s| parse_cell(s, decimal_comma)), Some(Cell::Number(..))));
+        let all_missing = data_sample
+            .iter()
+            .all(|(_, f)| matches!(f.get(c).map(|s| parse_cell(s, decimal_comma)), None | Some(Cell::Missing)));
+        if numeric || (all_missing && header.get(c).is_some_and(|h| !h.is_empty())) {
+            value_cols.push(c);
+        } else if data_sample.iter().any(|(_, f)| f.get(c).is_some_and(|s| !s.trim().is_empty())) {
+            let name = header.get(c).map_or(String::new(), |h| format!(" (\"{h}\")"));
+            diags.push(
+                None,
+                Some(c + 1),
+                format!("column {}{name} holds text, not numbers: not read as a series", c + 1),
+            );
+        }
+    }
+    if value_cols.is_empty() {
+        return Err(IngestError::NoValueColumn {
+            column: ts_col + 1,
+            name: header.get(ts_col).cloned().unwrap_or_else(|| excerpt(rows[0].1[ts_col].as_ref())),
+        });
+    }
+
+    let names = series_names(source, &header, &value_cols);
+    let mut cols: Vec<Column> =
+        value_cols.iter().zip(names).map(|(&c, (name, unit))| Column::new(c, name, unit)).collect();
+    let mut times: Vec<i64> = Vec::new();
+    let mut row_lines: Vec<usize> = Vec::new();
+    let needed = ts_col.max(*value_cols.last().unwrap_or(&0)) + 1;
+
+    for (line_no, line) in lines.skip(usize::from(has_header)) {
+        split_fields(line, delimiter, &mut fields);
+        let Some(ts_cell) = fields.get(ts_col) else {
+            diags.push(Some(line_no), None, format!("expected {needed} fields, found {}: row skipped", fields.len()));
+            continue;
+        };
+        let Some(t) = encoding.read(ts_cell) else {
+            let what = if ts_cell.trim().is_empty() {
+                "empty timestamp".to_string()
+            } else {
+                format!("cannot read \"{}\" as a timestamp", excerpt(ts_cell))
+            };
+            diags.push(Some(line_no), Some(ts_col + 1), format!("{what}: row skipped"));
+            continue;
+        };
+        times.push(t);
+        row_lines.push(line_no);
+        for col in &mut cols {
+            let cell = fields.get(col.index).map_or("", |c| c.as_ref());
+            col.push(parse_cell(cell, decimal_comma), cell, line_no, &mut diags);
+        }
+    }
+
+    if times.is_empty() {
+        return Err(match diags.first() {
+            Some(d) => IngestError::NoUsableRows { line: d.line.unwrap_or(first_line_no), first: d.message.clone() },
+            None => IngestError::NoUsableRows {
+                line: first_line_no,
+                first: "the file has a header but no data rows".to_string(),
+            },
+        });
+    }
+
+    let series = cols.into_iter().map(|col| col.finish(&times, &row_lines, &mut diags)).collect();
+    Ok(Parsed { format: Format::Delimited { delimiter: delimiter as char }, series, diagnostics: diags.finish() })
+}
+
+/// One value column while rows are read.
+struct Column {
+    index: usize,
+    name: String,
+    unit: Option<String>,
+    values: Vec<f64>,
+    missing: usize,
+    first_missing_line: usize,
+}
+
+impl Column {
+    fn new(index: usize, name: String, unit: Option<String>) -> Self {
+        Column { index, name, unit, values: Vec::new(), missing: 0, first_missing_line: 0 }
+    }
+
+    fn push(&mut self, cell: Cell, raw: &str, line: usize, diags: &mut Diagnostics) {
+        let v = match cell {
+            Cell::Number(v, unit) => {
+                if let Some(u) = unit {
+                    match &self.unit {
+                        None => self.unit = Some(u.to_string()),
+                        Some(known) if known != u => diags.push(
+                            Some(line),
+                            Some(self.index + 1),
+                            format!(
+                                "\"{}\": unit \"{u}\" differs from \"{known}\" used above; value kept as is",
+                                self.name
+                            ),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                v
+            }
+            Cell::Missing => {
+                if self.missing == 0 {
+                    self.first_missing_line = line;
+                }
+                self.missing += 1;
+                f64::NAN
+            }
+            Cell::Infinite => {
+                diags.push(
+                    Some(line),
+                    Some(self.index + 1),
+                    format!("\"{}\": infinite value \"{}\" kept as missing", self.name, excerpt(raw)),
+                );
+                f64::NAN
+            }
+            Cell::Invalid => {
+                diags.push(
+                    Some(line),
+                    Some(self.index + 1),
+                    format!("\"{}\": cannot read \"{}\" as a number; kept as missing", self.name, excerpt(raw)),
+                );
+                f64::NAN
+            }
+        };
+        self.values.push(v);
+    }
+
+    fn finish(self, times: &[i64], lines: &[usize], diags: &mut Diagnostics) -> Series {
+        if self.missing > 0 {
+            diags.push(
+                Some(self.first_missing_line),
+                Some(self.index + 1),
+                format!(
+                    "\"{}\": {} missing value{} (empty or NaN; first at this line), kept as gaps",
+                    self.name,
+                    self.missing,
+                    if self.missing == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        let kind = SeriesKind::guess(&self.name, self.unit.as_deref());
+        let unit = self.unit.or_else(|| match kind {
+            SeriesKind::Cpu => Some("%".to_string()),
+            SeriesKind::Bytes if self.name.to_ascii_lowercase().contains("byte") => Some("B".to_string()),
+            _ => None,
+        });
+        let series = Series { name: self.name, unit, kind, timestamps: times.to_vec(), values: self.values };
+        finish_series(series, lines, Some(self.index + 1), diags)
+    }
+}
+
+/// The delimiter among `,` `;` tab `|` that splits the sample into the most lines of one
+/// consistent width of at least two fields.
+fn detect_delimiter(sample: &[(usize, &str)]) -> Option<u8> {
+    let mut fields = Vec::new();
+    let mut best: Option<(usize, usize, u8)> = None;
+    // On a tie, tab, semicolon and pipe beat comma: they rarely occur inside values, while a comma
+    // can be a decimal separator (`51,8`).
+    for d in [b'\t', b';', b'|', b','] {
+        let mut counts = std::collections::HashMap::new();
+        for (_, l) in sample {
+            split_fields(l, d, &mut fields);
+            *counts.entry(fields.len()).or_insert(0usize) += 1;
+        }
+        if let Some((&width, &lines)) = counts.iter().filter(|(&w, _)| w >= 2).max_by_key(|(&w, &n)| (n, w)) {
+            if best.is_none_or(|(n, w, _)| (lines, width) > (n, w)) {
+                best = Some((lines, width, d));
+            }
+        }
+    }
+    best.map(|(_, _, d)| d)
+}
+
+/// The column whose cells (beyond a possible header) read as timestamps in at least 80 % of the
+/// sample rows. Text date-times win over epoch numbers; among epoch columns, one whose header
+/// says time, else the leftmost.
+fn detect_time_column(rows: &[(usize, Vec<Cow<str>>)]) -> Option<(usize, TimeEncoding)> {
+    let data = if rows.len() > 1 { &rows[1..] } else { rows };
+    let width = rows.iter().map(|(_, f)| f.len()).max()?;
+    let share = |c: usize, read: &dyn Fn(&str) -> bool| {
+        let ok = data.iter().filter(|(_, f)| f.get(c).is_some_and(|s| read(s))).count();
+        ok as f64 / data.len() as f64
+    };
+    if let Some(c) = (0..width).find(|&c| share(c, &|s| parse_datetime(s).is_some()) >= 0.8) {
+        return Some((c, TimeEncoding::Text));
+    }
+    let epoch_cols: Vec<usize> = (0..width)
+        .filter(|&c| share(c, &|s| s.trim().parse::<f64>().ok().and_then(EpochUnit::guess).is_some()) >= 0.8)
+        .collect();
+    let header_says_time = |c: usize| {
+        rows[0].1.get(c).is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            ["time", "date", "ts", "epoch", "clock"].iter().any(|w| h.contains(w))
+        })
+    };
+    let c = epoch_cols.iter().copied().find(|&c| header_says_time(c)).or_else(|| epoch_cols.first().copied())?;
+    // One unit for the whole column, from the median of the sample.
+    let mut vals: Vec<f64> = data.iter().filter_map(|(_, f)| f.get(c)?.trim().parse::<f64>().ok()).collect();
+    vals.sort_by(f64::total_cmp);
+    let unit = EpochUnit::guess(*vals.get(vals.len() / 2)?)?;
+    Some((c, TimeEncoding::Epoch(unit)))
+}
+
+/// Series names and units from the header. A lone value column with a generic header (`value`)
+/// takes the file's stem, so `ec2_cpu_utilization_5f5533.csv` yields a series of that name.
+fn series_names(source: &str, header: &[String], cols: &[usize]) -> Vec<(String, Option<String>)> {
+    cols.iter()
+        .map(|&c| {
+            let raw = header.get(c).map(String::as_str).unwrap_or("").trim();
+            let (name, unit) = split_unit(raw);
+            let generic = matches!(name.to_ascii_lowercase().as_str(), "" | "value" | "values" | "y" | "val");
+            let name = if generic && cols.len() == 1 {
+                source_stem(source).to_string()
+            } else if name.is_empty() {
+                format!("column {}", c + 1)
+            } else {
+                name.to_string()
+            };
+            (name, unit)
+        })
+        .collect()
+}
+
+/// `cpu (%)`, `latency [ms]` → the name and its unit.
+fn split_unit(h: &str) -> (&str, Option<String>) {
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if let (Some(i), true) = (h.rfind(open), h.ends_with(close)) {
+            let unit = h[i + 1..h.len() - 1].trim();
+            if !unit.is_empty() && unit.len() <= 8 {
+                return (h[..i].trim(), Some(unit.to_string()));
+            }
+        }
+    }
+    (h, None)
+}
+
+/// The first 60 characters of a cell or line, for messages.
+fn excerpt(s: &str) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, IngestError};
+    use crate::series::SeriesKind;
+
+    #[test]
+    fn nab_style_file() {
+        let p = parse(
+            "x/ec2_cpu_utilization_5f5533.csv",
+            b"timestamp,value\n2014-02-14 14:27:00,51.8\n2014-02-14 14:32:00,44.5\n",
+        )
+        .unwrap();
+        assert_eq!(p.series.len(), 1);
+        let s = &p.series[0];
+        assert_eq!(s.name, "ec2_cpu_utilization_5f5533");
+        assert_eq!(s.kind, SeriesKind::Cpu);
+        assert_eq!(s.unit.as_deref(), Some("%"));
+        assert_eq!(s.timestamps, vec![1_392_388_020_000, 1_392_388_320_000]);
+        assert_eq!(s.values, vec![51.8, 44.5]);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn no_header_semicolon_decimal_comma_and_cr_endings() {
+        let p = parse("m.csv", b"1392388020;51,8\r1392388320;44,5\r").unwrap();
+        assert_eq!(p.series[0].timestamps, vec![1_392_388_020_000, 1_392_388_320_000]);
+        assert_eq!(p.series[0].values, vec![51.8, 44.5]);
+    }
+
+    #[test]
+    fn grafana_like_quoted_header_units_and_many_columns() {
+        let csv =
+            "sep=,\r\n\"Time\",\"cpu (%)\",\"latency\"\r\n1392388020000,45 %,120 ms\r\n1392388320000,,130 ms\r\n\r\n";
+        let p = parse("g.csv", csv.as_bytes()).unwrap();
+        assert_eq!(p.series.len(), 2);
+        assert_eq!((p.series[0].name.as_str(), p.series[0].unit.as_deref()), ("cpu", Some("%")));
+        assert_eq!((p.series[1].name.as_str(), p.series[1].unit.as_deref()), ("latency", Some("ms")));
+        assert_eq!(p.series[1].kind, SeriesKind::Latency);
+        assert!(p.series[0].values[1].is_nan(), "an empty cell is missing, not zero");
+        assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(p.diagnostics[0].line, Some(4));
+        assert!(p.diagnostics[0].message.contains("1 missing value"));
+    }
+
+    #[test]
+    fn bad_rows_are_reported_and_good_rows_kept() {
+        let csv = "timestamp,value\n2014-02-14 14:27:00,1\nnot a date,2\n2014-02-14 14:37:00,abc\n2014-02-14 14:32:00,3\n2014-02-14 14:32:00,5\n";
+        let p = parse("b.csv", csv.as_bytes()).unwrap();
+        let s = &p.series[0];
+        assert_eq!(s.timestamps.len(), 3);
+        assert_eq!(s.values[1], 4.0, "duplicates averaged");
+        assert!(s.values[2].is_nan());
+        let msgs: Vec<_> = p.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert!(msgs.iter().any(|(l, m)| *l == Some(3) && m.contains("\"not a date\"")), "{msgs:?}");
+        assert!(msgs.iter().any(|(l, m)| *l == Some(4) && m.contains("\"abc\"")), "{msgs:?}");
+        assert!(msgs.iter().any(|(l, m)| *l == Some(5) && m.contains("not in time order")), "{msgs:?}");
+        assert!(msgs.iter().any(|(l, m)| *l == Some(6) && m.contains("duplicate timestamp")), "{msgs:?}");
+    }
+
+    #[test]
+    fn text_that_is_not_a_time_series() {
+        assert!(matches!(
+            parse("r.txt", b"hello world\nthis is prose\n"),
+            Err(IngestError::SingleColumn { line: 1, .. })
+        ));
+        assert!(matches!(parse("n.csv", b"name,age\nann,31\nbob,42\n"), Err(IngestError::NoTimestampColumn { .. })));
+        assert!(matches!(
+            parse("t.csv", b"time,host\n2014-02-14 14:27:00,a\n2014-02-14 14:32:00,b\n"),
+            Err(IngestError::NoValueColumn { column: 1, .. })
+        ));
+        assert!(matches!(parse("h.csv", b"timestamp,value\n"), Err(IngestError::NoUsableRows { line: 1, .. })));
+    }
+}

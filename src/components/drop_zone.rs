@@ -1,0 +1,73 @@
+//! Where files come in: drop them, pick them, or take the bundled sample.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, File, FileList, HtmlInputElement};
+
+fn files_of(list: Option<FileList>) -> Vec<File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[component]
+pub fn DropZone(
+    /// Called with the files the user dropped or picked.
+    on_files: Callback<Vec<File>>,
+    /// Called when the user asks for the bundled sample.
+    on_sample: Callback<()>,
+    /// Files still being read.
+    busy: Signal<usize>,
+) -> impl IntoView {
+    let hover = RwSignal::new(false);
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        hover.set(false);
+        let files = files_of(ev.data_transfer().and_then(|dt| dt.files()));
+        if !files.is_empty() {
+            on_files.run(files);
+        }
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let files = files_of(input.files());
+        // Reset so that picking the same file again (after editing it) fires `change` again.
+        input.set_value("");
+        if !files.is_empty() {
+            on_files.run(files);
+        }
+    };
+    view! {
+        <section
+            class="drop-zone"
+            class:hover=move || hover.get()
+            data-testid="drop-zone"
+            aria-label="Load metric exports"
+            on:dragenter=move |ev: DragEvent| { ev.prevent_default(); hover.set(true); }
+            on:dragover=move |ev: DragEvent| { ev.prevent_default(); hover.set(true); }
+            on:dragleave=move |_| hover.set(false)
+            on:drop=on_drop
+        >
+            <p class="drop-title">"Drop metric exports here"</p>
+            <p class="drop-hint">
+                "CSV with a timestamp column and one or more value columns — e.g. a CloudWatch, "
+                "Grafana or plain "<code>"timestamp,value"</code>" export. Files stay in this browser."
+            </p>
+            <div class="drop-actions">
+                <label class="button">
+                    "Choose files…"
+                    <input type="file" multiple class="visually-hidden" data-testid="file-input"
+                        accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=on_pick />
+                </label>
+                <button type="button" class="button primary" data-testid="sample-data"
+                    on:click=move |_| on_sample.run(())>
+                    "Try sample data"
+                </button>
+            </div>
+            <Show when=move || { busy.get() > 0 }>
+                <p class="busy" role="status">
+                    {move || format!("Reading {} file{}…", busy.get(), if busy.get() == 1 { "" } else { "s" })}
+                </p>
+            </Show>
+        </section>
+    }
+}

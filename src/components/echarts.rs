@@ -1,0 +1,88 @@
+//! A thin binding to the vendored Apache ECharts bundle (`window.echarts`, loaded by index.html).
+//!
+//! Options are built with charming's typed model and serialised here, so that Headroom controls
+//! what charming's renderer does not expose: UTC display (timestamps are UTC throughout Headroom),
+//! the dark theme, and instances bound to an element rather than an id. Every call that can throw
+//! in JavaScript is caught and returned as an error, never a panic.
+
+use charming::Chart;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An ECharts instance bound to one element.
+    pub type Instance;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
+    fn init(el: &web_sys::Element, theme: JsValue) -> Result<Instance, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = getInstanceByDom)]
+    fn get_instance_by_dom(el: &web_sys::Element) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setOption)]
+    fn set_option(this: &Instance, option: &JsValue, not_merge: bool) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn resize(this: &Instance) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn dispose(this: &Instance) -> Result<(), JsValue>;
+}
+
+/// Whether the chart library loaded.
+pub fn available() -> bool {
+    web_sys::window().is_some_and(|w| js_sys::Reflect::get(&w, &"echarts".into()).is_ok_and(|e| e.is_object()))
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// The JavaScript option object for `chart`, shown in UTC on a transparent background.
+pub fn option(chart: &Chart) -> Result<JsValue, String> {
+    let value = serde_wasm_bindgen::to_value(chart).map_err(|e| e.to_string())?;
+    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&value, &k.into(), &v).map_err(js_error);
+    set("useUTC", JsValue::TRUE)?;
+    set("backgroundColor", "transparent".into())?;
+    Ok(value)
+}
+
+/// Draws `chart` into `el`, reusing the element's instance if it has one. The whole option is
+/// replaced (`notMerge`), so a series that disappeared does not linger.
+pub fn render(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> {
+    let existing = get_instance_by_dom(el).map_err(js_error)?;
+    let inst: Instance = if existing.is_object() {
+        existing.unchecked_into()
+    } else {
+        let theme = if prefers_dark() { JsValue::from_str("dark") } else { JsValue::NULL };
+        init(el, theme).map_err(js_error)?
+    };
+    inst.set_option(&option(chart)?, true).map_err(js_error)?;
+    Ok(inst)
+}
+
+/// Resizes the chart in `el` to its element, if there is one.
+pub fn resize(el: &web_sys::Element) {
+    if let Ok(inst) = get_instance_by_dom(el) {
+        if inst.is_object() {
+            let _ = inst.unchecked_into::<Instance>().resize();
+        }
+    }
+}
+
+/// Frees the chart in `el`, if there is one.
+pub fn dispose(el: &web_sys::Element) {
+    if let Ok(inst) = get_instance_by_dom(el) {
+        if inst.is_object() {
+            let _ = inst.unchecked_into::<Instance>().dispose();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The page's components. Each is small; the data they show comes from `crate::state`.
+
+pub mod drop_zone;
+pub mod echarts;
+pub mod error_banner;
+pub mod file_view;
+pub mod series_chart;

@@ -1,0 +1,72 @@
+//! One series as an ECharts line chart with a time axis.
+
+use charming::component::{Axis, DataZoom, DataZoomType, Grid};
+use charming::datatype::CompositeValue;
+use charming::element::{AxisType, Tooltip, Trigger};
+use charming::series::Line;
+use charming::Chart;
+use headroom_core::Series;
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use super::echarts;
+
+/// The chart option for a series: time axis, value axis in the series' unit, tooltip on the axis,
+/// wheel/drag zoom and a zoom slider, and gaps where values are missing.
+pub fn chart_for(series: &Series) -> Chart {
+    let data: Vec<CompositeValue> = series
+        .timestamps
+        .iter()
+        .zip(&series.values)
+        .map(|(&t, &v)| {
+            CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v.is_finite().then_some(v))])
+        })
+        .collect();
+    let unit = series.unit.clone().unwrap_or_default();
+    Chart::new()
+        .grid(Grid::new().left(56).right(24).top(32).bottom(64))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .x_axis(Axis::new().type_(AxisType::Time))
+        .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
+        .series(Line::new().name(series.name.clone()).show_symbol(false).data(data))
+}
+
+/// A line chart of `series`. If the chart library did not load, says so instead of failing.
+#[component]
+pub fn SeriesChart(series: Series) -> impl IntoView {
+    let node = NodeRef::<Div>::new();
+    let available = echarts::available();
+    let chart = chart_for(&series);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let (Some(el), true) = (node.get(), available) {
+            if let Err(e) = echarts::render(&el, &chart) {
+                error.set(Some(format!("The chart could not be drawn: {e}")));
+            }
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(el) = node.get_untracked() {
+            echarts::resize(&el);
+        }
+    });
+    on_cleanup(move || {
+        resize.remove();
+        if let Some(el) = node.get_untracked() {
+            echarts::dispose(&el);
+        }
+    });
+    view! {
+        <div class="chart" node_ref=node data-testid="series-chart" role="img"
+             aria-label=format!("Line chart of {} over time", series.name)>
+            {(!available).then(|| view! {
+                <p class="chart-missing">
+                    "The chart library (vendor/echarts-5.5.1.min.js) did not load; the figures above are exact."
+                </p>
+            })}
+            {move || error.get().map(|e| view! { <p class="chart-missing">{e}</p> })}
+        </div>
+    }
+}

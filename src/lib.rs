@@ -1,0 +1,8 @@
+//! Headroom's web app (Leptos, client-side rendered). Thin: parsing and models are in
+//! `headroom-core`; this crate only moves bytes in and draws what core returns.
+
+pub mod app;
+pub mod components;
+pub mod state;
+
+pub use app::App;

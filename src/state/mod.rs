@@ -1,0 +1,123 @@
+//! The app's plain data: what was loaded, and the text the page shows about it. No signals and no
+//! DOM here, so it is testable on its own; components hold these values in signals.
+
+use headroom_core::time::{human_duration, to_rfc3339};
+use headroom_core::{Diagnostic, Series};
+
+/// The bundled real export behind "Try sample data" (NAB, MIT; see `public/sample/LICENSE.txt`).
+pub const SAMPLE_FILE: &str = "ec2_cpu_utilization_5f5533.csv";
+
+/// One file the user loaded, with what Headroom read from it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedFile {
+    pub name: String,
+    pub bytes: usize,
+    pub series: Vec<Series>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads one file with `headroom-core`. The error is one sentence naming the file and the reason.
+pub fn ingest(name: &str, bytes: &[u8]) -> Result<LoadedFile, String> {
+    match headroom_core::parse(name, bytes) {
+        Ok(parsed) => Ok(LoadedFile {
+            name: name.to_string(),
+            bytes: bytes.len(),
+            series: parsed.series,
+            diagnostics: parsed.diagnostics,
+        }),
+        Err(e) => Err(format!("{name}: {e}")),
+    }
+}
+
+/// Adds a file to the loaded set; a file of the same name is replaced (re-dropping an updated
+/// export refreshes it rather than duplicating it).
+pub fn add_file(files: &mut Vec<LoadedFile>, file: LoadedFile) {
+    match files.iter_mut().find(|f| f.name == file.name) {
+        Some(existing) => *existing = file,
+        None => files.push(file),
+    }
+}
+
+/// `4,032 points`
+pub fn points_text(n: usize) -> String {
+    format!("{} point{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+/// `2014-02-14 14:27 → 2014-02-28 14:22 UTC · 14 d · every 5 min`
+pub fn span_text(series: &Series) -> String {
+    let Some(st) = series.stats() else { return "no points".to_string() };
+    let short = |ms: i64| {
+        let s = to_rfc3339(ms);
+        // 2014-02-14T14:27:00Z → 2014-02-14 14:27
+        s.get(..16).map_or(s.clone(), |p| p.replace('T', " "))
+    };
+    format!(
+        "{} → {} UTC · {} · every {}",
+        short(st.start_ms),
+        short(st.end_ms),
+        human_duration(st.end_ms - st.start_ms),
+        human_duration(st.step_ms)
+    )
+}
+
+/// `min 34.77 % · mean 43.11 % · max 68.09 %`
+pub fn range_text(series: &Series) -> String {
+    let Some(st) = series.stats() else { return String::new() };
+    let unit = series.unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+    match (st.min, st.mean, st.max) {
+        (Some(min), Some(mean), Some(max)) => {
+            format!("min {}{unit} · mean {}{unit} · max {}{unit}", short_num(min), short_num(mean), short_num(max))
+        }
+        _ => "every value is missing".to_string(),
+    }
+}
+
+/// `line 12, column 2: message`
+pub fn diagnostic_text(d: &Diagnostic) -> String {
+    match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("line {l}, column {c}: {}", d.message),
+        (Some(l), None) => format!("line {l}: {}", d.message),
+        (None, Some(c)) => format!("column {c}: {}", d.message),
+        (None, None) => d.message.clone(),
+    }
+}
+
+/// `1,234,567`
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Three significant figures for big numbers, two decimals for small ones.
+pub fn short_num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("{:.2} G", v / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.2} M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1} k", v / 1e3)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// `1.2 MB`
+pub fn bytes_text(n: usize) -> String {
+    let n = n as f64;
+    if n >= 1e6 {
+        format!("{:.1} MB", n / 1e6)
+    } else if n >= 1e3 {
+        format!("{:.0} kB", n / 1e3)
+    } else {
+        format!("{n} B")
+    }
+}

@@ -1,0 +1,117 @@
+//! Component tests of the app in headless Chromium (wasm-bindgen-test). Run by scripts/test.sh as
+//! `cargo test -p headroom --target wasm32-unknown-unknown` with wasm-bindgen-test-runner.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use headroom::components::file_view::SeriesCard;
+use headroom::state::{ingest, SAMPLE_FILE};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SAMPLE: &[u8] = include_bytes!("../public/sample/ec2_cpu_utilization_5f5533.csv");
+
+/// Loads the vendored ECharts bundle into the test page, as index.html does for the app.
+fn load_echarts() {
+    let window = web_sys::window().unwrap();
+    if js_sys::Reflect::get(&window, &"echarts".into()).unwrap().is_object() {
+        return;
+    }
+    let src = include_str!("../public/vendor/echarts-5.5.1.min.js");
+    js_sys::Function::new_no_args(src).call0(&window).unwrap();
+}
+
+/// A fresh container in the test page to mount into.
+fn container() -> web_sys::HtmlElement {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+async fn settle() {
+    gloo::timers::future::sleep(Duration::from_millis(50)).await;
+}
+
+fn text(root: &web_sys::HtmlElement, css: &str) -> String {
+    root.query_selector(css).unwrap().unwrap_or_else(|| panic!("{css} not found")).text_content().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn series_card_shows_name_points_span_and_a_chart_of_every_point() {
+    load_echarts();
+    let file = ingest(SAMPLE_FILE, SAMPLE).unwrap();
+    let series = file.series[0].clone();
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <SeriesCard series=series.clone() /> });
+    settle().await;
+    assert_eq!(text(&root, "[data-testid=series-name]"), "ec2_cpu_utilization_5f5533");
+    assert_eq!(text(&root, "[data-testid=series-points]"), "4,032 points");
+    assert!(text(&root, "[data-testid=series-span]").contains("every 5 min"));
+    let chart = root.query_selector("[data-testid=series-chart]").unwrap().unwrap();
+    let echarts = js_sys::Reflect::get(&web_sys::window().unwrap(), &"echarts".into()).unwrap();
+    let get: js_sys::Function = js_sys::Reflect::get(&echarts, &"getInstanceByDom".into()).unwrap().unchecked_into();
+    let inst = get.call1(&echarts, &chart).unwrap();
+    assert!(inst.is_object(), "an ECharts instance is bound to the chart element");
+    let opt = js_sys::Reflect::get(&inst, &"getOption".into())
+        .unwrap()
+        .unchecked_into::<js_sys::Function>()
+        .call0(&inst)
+        .unwrap();
+    let len = js_sys::eval("(o) => o.series[0].data.length")
+        .unwrap()
+        .unchecked_into::<js_sys::Function>()
+        .call1(&wasm_bindgen::JsValue::NULL, &opt)
+        .unwrap();
+    assert_eq!(len.as_f64(), Some(4032.0));
+}
+
+#[wasm_bindgen_test]
+async fn app_reports_a_file_that_is_not_a_time_series_and_keeps_working() {
+    load_echarts();
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), headroom::App);
+    settle().await;
+    assert!(text(&root, "[data-testid=empty-state]").contains("Try sample data"));
+
+    let drop = |name: &str, body: &str| {
+        let parts = js_sys::Array::of1(&body.into());
+        let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
+        let dt = web_sys::DataTransfer::new().unwrap();
+        dt.items().add_with_file(&file).unwrap();
+        let init = web_sys::DragEventInit::new();
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        init.set_data_transfer(Some(&dt));
+        let ev = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
+        root.query_selector("[data-testid=drop-zone]").unwrap().unwrap().dispatch_event(&ev).unwrap();
+    };
+    drop("bad.csv", "name,age\nann,31\n");
+    let mut banner = None;
+    for _ in 0..100 {
+        settle().await;
+        if let Some(el) = root.query_selector("[data-testid=error-banner]").unwrap() {
+            banner = el.text_content();
+            break;
+        }
+    }
+    let banner = banner.expect("an error banner");
+    assert!(banner.contains("bad.csv: not a time series: no column holds timestamps"), "{banner}");
+
+    drop("cpu.csv", "timestamp,value\n2024-01-01 00:00:00,10\n2024-01-01 00:05:00,20\n");
+    let mut name = None;
+    for _ in 0..100 {
+        settle().await;
+        if let Some(el) = root.query_selector("[data-testid=series-name]").unwrap() {
+            name = el.text_content();
+            break;
+        }
+    }
+    assert_eq!(name.as_deref(), Some("cpu"));
+    assert_eq!(text(&root, "[data-testid=series-points]"), "2 points");
+    // A successful load clears the previous error.
+    assert!(root.query_selector("[data-testid=error-banner]").unwrap().is_none());
+}

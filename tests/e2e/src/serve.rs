@@ -1,0 +1,150 @@
+//! A small static file server for the built app (`dist/`), bound to 127.0.0.1 only.
+//!
+//! Used by the end-to-end tests and by `scripts/serve.sh`. Std only: GET and HEAD, correct MIME
+//! types (WebAssembly must be served as `application/wasm` for streaming compilation), no
+//! directory listings, no paths outside the root.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::thread;
+
+/// Starts serving `root` on `addr` (port 0 picks a free port) in background threads and returns
+/// the bound address.
+pub fn spawn(root: impl Into<PathBuf>, addr: &str) -> std::io::Result<SocketAddr> {
+    let listener = TcpListener::bind(addr)?;
+    let local = listener.local_addr()?;
+    let root = root.into();
+    thread::spawn(move || accept_loop(listener, root));
+    Ok(local)
+}
+
+/// Serves `root` on `addr` in the calling thread, forever.
+pub fn run(root: impl Into<PathBuf>, listener: TcpListener) {
+    accept_loop(listener, root.into());
+}
+
+fn accept_loop(listener: TcpListener, root: PathBuf) {
+    for stream in listener.incoming().flatten() {
+        let root = root.clone();
+        thread::spawn(move || {
+            let _ = handle(stream, &root);
+        });
+    }
+}
+
+fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line)? == 0 {
+            return Ok(());
+        }
+        let mut keep_alive = true;
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
+                break;
+            }
+            if h.to_ascii_lowercase().starts_with("connection: close") {
+                keep_alive = false;
+            }
+        }
+        let mut parts = request_line.split_whitespace();
+        let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+        if method != "GET" && method != "HEAD" {
+            respond(&mut stream, 405, "text/plain", b"method not allowed", method == "HEAD")?;
+        } else {
+            match resolve(root, target) {
+                Some(path) => match std::fs::read(&path) {
+                    Ok(body) => respond(&mut stream, 200, mime(&path), &body, method == "HEAD")?,
+                    Err(_) => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD")?,
+                },
+                None => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD")?,
+            }
+        }
+        if !keep_alive {
+            return Ok(());
+        }
+    }
+}
+
+/// Maps a request target to a file under `root`: `/` is `index.html`; query and fragment are
+/// ignored; `..` and absolute components are refused.
+pub fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_decode(path)?;
+    let rel = Path::new(path.trim_start_matches('/'));
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let full = root.join(rel);
+    if full.is_dir() {
+        let index = full.join("index.html");
+        return index.is_file().then_some(index);
+    }
+    full.is_file().then_some(full)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "json" | "webmanifest" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: u16, mime: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        _ => "Method Not Allowed",
+    };
+    let header = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes())?;
+    if !head {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_inside_the_root_only() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(resolve(root, "/Cargo.toml?x=1"), Some(root.join("Cargo.toml")));
+        assert_eq!(resolve(root, "/../Cargo.toml"), None);
+        assert_eq!(resolve(root, "/%2e%2e/Cargo.toml"), None);
+        assert_eq!(resolve(root, "/missing"), None);
+    }
+}
