@@ -5,6 +5,11 @@
 . "$(dirname "$0")/setup.sh"
 setup_build browser
 
+# Every cargo test's output is also kept, to close with one total line.
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+tests() { "$@" 2>&1 | tee -a "$LOG"; }
+
 say "cargo fmt --check"
 cargo fmt --all --check
 
@@ -17,7 +22,10 @@ build_app
 say "component tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER="$(command -v chromedriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    cargo test -p headroom --target wasm32-unknown-unknown
+    tests cargo test -p headroom --target wasm32-unknown-unknown
 
-say "native tests: core, CLI, end-to-end in Chromium against dist/"
-cargo test
+say "native tests: core, CLI, app logic, end-to-end in Chromium against dist/"
+tests cargo test
+
+awk '/^test result:/ { for (i = 2; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "total: %d passed, %d failed\n", p, f }' "$LOG"

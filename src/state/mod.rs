@@ -121,3 +121,54 @@ pub fn bytes_text(n: usize) -> String {
         format!("{n} B")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &[u8] = include_bytes!("../../public/sample/ec2_cpu_utilization_5f5533.csv");
+
+    #[test]
+    fn the_sample_reads_as_the_page_shows_it() {
+        let file = ingest(SAMPLE_FILE, SAMPLE).unwrap();
+        assert_eq!(file.series.len(), 1);
+        let s = &file.series[0];
+        assert_eq!(points_text(s.len()), "4,032 points");
+        assert_eq!(span_text(s), "2014-02-14 14:27 → 2014-02-28 14:22 UTC · 13 d 23 h · every 5 min");
+        assert_eq!(range_text(s), "min 34.77 % · mean 43.11 % · max 68.09 %");
+        assert_eq!(bytes_text(file.bytes), "119 kB");
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        assert_eq!(
+            ingest("x.json", b"{}").unwrap_err(),
+            "x.json: JSON input is not read by this version of Headroom; export the metric as CSV (timestamp,value)"
+        );
+    }
+
+    #[test]
+    fn a_file_of_the_same_name_replaces_the_old_one() {
+        let mut files = Vec::new();
+        add_file(&mut files, ingest("a.csv", b"t,v\n2024-01-01,1\n2024-01-02,2\n").unwrap());
+        add_file(&mut files, ingest("b.csv", b"t,v\n2024-01-01,1\n2024-01-02,2\n").unwrap());
+        add_file(&mut files, ingest("a.csv", b"t,v\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n").unwrap());
+        let names: Vec<_> = files.iter().map(|f| (f.name.as_str(), f.series[0].len())).collect();
+        assert_eq!(names, [("a.csv", 3), ("b.csv", 2)]);
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(short_num(547_457_000.0), "547.46 M");
+        assert_eq!(short_num(39_197.0), "39.2 k");
+        assert_eq!(short_num(5.0), "5");
+        assert_eq!(short_num(0.064), "0.06");
+        assert_eq!(
+            diagnostic_text(&Diagnostic { line: Some(3), column: Some(2), message: "m".into() }),
+            "line 3, column 2: m"
+        );
+    }
+}
