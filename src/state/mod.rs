@@ -72,13 +72,22 @@ pub fn range_text(series: &Series) -> String {
     }
 }
 
-/// `line 12, column 2: message`
+/// `line 12, column 2: message`, `line 40, data.result[1].values[17]: message`
 pub fn diagnostic_text(d: &Diagnostic) -> String {
-    match (d.line, d.column) {
-        (Some(l), Some(c)) => format!("line {l}, column {c}: {}", d.message),
-        (Some(l), None) => format!("line {l}: {}", d.message),
-        (None, Some(c)) => format!("column {c}: {}", d.message),
-        (None, None) => d.message.clone(),
+    let mut at = Vec::new();
+    if let Some(l) = d.line {
+        at.push(format!("line {l}"));
+    }
+    if let Some(c) = d.column {
+        at.push(format!("column {c}"));
+    }
+    if let Some(p) = &d.path {
+        at.push(p.clone());
+    }
+    if at.is_empty() {
+        d.message.clone()
+    } else {
+        format!("{}: {}", at.join(", "), d.message)
     }
 }
 
@@ -167,7 +176,7 @@ mod tests {
         assert_eq!(short_num(5.0), "5");
         assert_eq!(short_num(0.064), "0.06");
         assert_eq!(
-            diagnostic_text(&Diagnostic { line: Some(3), column: Some(2), message: "m".into() }),
+            diagnostic_text(&Diagnostic { line: Some(3), column: Some(2), path: None, message: "m".into() }),
             "line 3, column 2: m"
         );
     }

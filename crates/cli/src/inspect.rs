@@ -41,7 +41,9 @@ pub fn run(args: &Args) -> ExitCode {
         match parse(&file, &bytes) {
             Ok(parsed) => {
                 for d in parsed.diagnostics {
-                    diagnostics.push(json!({"file": file, "line": d.line, "column": d.column, "message": d.message}));
+                    diagnostics.push(
+                        json!({"file": file, "line": d.line, "column": d.column, "path": d.path, "message": d.message}),
+                    );
                 }
                 found.extend(parsed.series.into_iter().map(|series| Found { file: file.clone(), series }));
             }
@@ -130,11 +132,14 @@ fn table(found: &[Found], diagnostics: &[Value]) -> String {
         out.push('\n');
     }
     for d in diagnostics {
-        let loc = match (d["line"].as_u64(), d["column"].as_u64()) {
+        let mut loc = match (d["line"].as_u64(), d["column"].as_u64()) {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             (Some(l), None) => format!(":{l}"),
             _ => String::new(),
         };
+        if let Some(p) = d["path"].as_str() {
+            loc.push_str(&format!(" ({p})"));
+        }
         eprintln!("{}{loc}: {}", d["file"].as_str().unwrap_or(""), d["message"].as_str().unwrap_or(""));
     }
     out

@@ -6,14 +6,14 @@
 //! [`IngestError`] when nothing in the input is a time series. It never panics on any input.
 
 mod delimited;
+mod finish;
 mod text;
-
-use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::series::Series;
 
+pub(crate) use finish::finish_series;
 pub use text::{parse_cell, Cell};
 
 /// One problem found in the input, located as precisely as the format allows.
@@ -23,6 +23,8 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based field (column) on that line, when it belongs to one field.
     pub column: Option<usize>,
+    /// Where in a structured (JSON) document, e.g. `data.result[1].values[17]`.
+    pub path: Option<String>,
     pub message: String,
 }
 
@@ -104,7 +106,17 @@ impl Diagnostics {
 
     pub fn push(&mut self, line: Option<usize>, column: Option<usize>, message: String) {
         if self.list.len() < Self::MAX_LISTED {
-            self.list.push(Diagnostic { line, column, message });
+            self.list.push(Diagnostic { line, column, path: None, message });
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// A problem located by a path in a structured document (and its line, when known).
+    #[allow(dead_code)] // until the JSON readers land
+    pub fn push_at(&mut self, line: Option<usize>, path: String, message: String) {
+        if self.list.len() < Self::MAX_LISTED {
+            self.list.push(Diagnostic { line, column: None, path: Some(path), message });
         } else {
             self.dropped += 1;
         }
@@ -119,66 +131,12 @@ impl Diagnostics {
             self.list.push(Diagnostic {
                 line: None,
                 column: None,
+                path: None,
                 message: format!("{} more problems not listed", self.dropped),
             });
         }
         self.list
     }
-}
-
-/// Builds a series from rows in file order: sorts by time (reporting the first row out of order)
-/// and merges duplicate timestamps by averaging their values (reporting each duplicate).
-pub(crate) fn finish_series(
-    mut series: Series,
-    lines: &[usize],
-    column: Option<usize>,
-    diags: &mut Diagnostics,
-) -> Series {
-    let n = series.timestamps.len();
-    let sorted = series.timestamps.windows(2).all(|w| w[0] <= w[1]);
-    let mut order: Vec<usize> = (0..n).collect();
-    if !sorted {
-        let first_bad = series.timestamps.windows(2).position(|w| w[1] < w[0]).map_or(0, |i| i + 1);
-        diags.push(
-            Some(lines[first_bad]),
-            column,
-            format!("\"{}\": rows are not in time order (first at this line); sorted by time", series.name),
-        );
-        order.sort_by_key(|&i| series.timestamps[i]);
-    }
-    let mut ts = Vec::with_capacity(n);
-    let mut vs = Vec::with_capacity(n);
-    let mut group: Vec<f64> = Vec::new();
-    let mut first_line: HashMap<i64, usize> = HashMap::new();
-    let mut k = 0;
-    while k < n {
-        let t = series.timestamps[order[k]];
-        group.clear();
-        group.push(series.values[order[k]]);
-        let mut j = k + 1;
-        while j < n && series.timestamps[order[j]] == t {
-            group.push(series.values[order[j]]);
-            let first = *first_line.entry(t).or_insert(lines[order[k]]);
-            diags.push(
-                Some(lines[order[j]]),
-                column,
-                format!(
-                    "\"{}\": duplicate timestamp {} (first at line {first}); values averaged",
-                    series.name,
-                    crate::time::to_rfc3339(t)
-                ),
-            );
-            j += 1;
-        }
-        let finite: Vec<f64> = group.iter().copied().filter(|v| v.is_finite()).collect();
-        let v = if finite.is_empty() { f64::NAN } else { finite.iter().sum::<f64>() / finite.len() as f64 };
-        ts.push(t);
-        vs.push(v);
-        k = j;
-    }
-    series.timestamps = ts;
-    series.values = vs;
-    series
 }
 
 #[cfg(test)]
