@@ -5,11 +5,16 @@
 //!
 //! - [`ingest`]: metric exports (bytes) → [`series::Series`] with located diagnostics.
 //! - [`series`]: the series model and its summary statistics.
+//! - [`resample`]: series onto a fixed, epoch-aligned step (mean, max or p95 per bin).
 //! - [`time`]: reading and writing timestamps (UTC epoch milliseconds throughout).
 
+pub mod display;
 pub mod ingest;
+pub mod resample;
 pub mod series;
+pub mod synth;
 pub mod time;
 
-pub use ingest::{parse, Diagnostic, IngestError, Parsed};
+pub use ingest::{parse, parse_with_progress, Diagnostic, IngestError, Parsed};
+pub use resample::{regularise, Aggregation, ResampleError, MAX_BINS};
 pub use series::{Series, SeriesKind, SeriesStats};

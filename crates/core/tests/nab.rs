@@ -67,12 +67,23 @@ fn every_nab_file_reads_completely() {
 fn dst_spring_forward_duplicates_are_reported_with_their_lines() {
     let path = nab_dir().join("realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv");
     let parsed = parse("ec2_disk_write_bytes_1ef3de.csv", &std::fs::read(path).unwrap()).unwrap();
-    let dups: Vec<_> = parsed.diagnostics.iter().filter(|d| d.message.contains("2014-03-09T03:00:00Z")).collect();
+    let dups: Vec<_> =
+        parsed.diagnostics.iter().filter(|d| d.message.contains("duplicate timestamp 2014-03-09T03:00:00Z")).collect();
     assert_eq!(dups.len(), 11, "12 rows share one timestamp: 11 merged into the first");
     // Line 1 is the header; the 12 rows are lines 2120..=2131.
     assert_eq!(dups.first().unwrap().line, Some(2121));
     assert_eq!(dups.last().unwrap().line, Some(2131));
     assert_eq!(parsed.series[0].unit.as_deref(), Some("B"));
+    // The hour the clocks skipped is a gap, reported at the first row after it.
+    let gaps: Vec<_> = parsed.diagnostics.iter().filter(|d| d.message.contains("gap")).collect();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0].line, Some(2120));
+    assert_eq!(
+        gaps[0].message,
+        "\"ec2_disk_write_bytes_1ef3de\": 1 gap longer than 1.5 steps (step 5 min): 1 h 1 min from \
+         2014-03-09T01:59:00Z to 2014-03-09T03:00:00Z; left as gaps"
+    );
+    assert_eq!(parsed.diagnostics.len(), 12, "11 duplicates and the gap");
 }
 
 #[test]

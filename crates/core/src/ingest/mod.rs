@@ -4,9 +4,16 @@
 //! The entry point is [`parse`]: it takes a source name (for messages and series names) and the
 //! raw bytes, detects the format from the content and returns the series plus diagnostics, or one
 //! [`IngestError`] when nothing in the input is a time series. It never panics on any input.
+//!
+//! Detection, in order: text starting with `{` or `[` is JSON (Prometheus, CloudWatch, Datadog,
+//! Azure Monitor, arrays of records, NDJSON: the `json` module tells them apart by their shape);
+//! a first line that is a Flux annotation (`#group,...`) or header (`,result,table,...`) is
+//! InfluxDB CSV; anything else is delimited text.
 
 mod delimited;
 mod finish;
+mod influx;
+mod json;
 mod text;
 
 use serde::Serialize;
@@ -34,6 +41,43 @@ pub struct Diagnostic {
 pub enum Format {
     /// Delimiter-separated text (comma, semicolon, tab or pipe), with or without a header.
     Delimited { delimiter: char },
+    /// InfluxDB Flux CSV (`,result,table,_start,...`), with the `#group` / `#datatype` /
+    /// `#default` annotation rows or without them.
+    InfluxCsv { annotated: bool },
+    /// Prometheus HTTP API `query_range` / `query` result, with or without its envelope.
+    PrometheusJson,
+    /// AWS CloudWatch `get-metric-statistics` (`Datapoints`).
+    CloudwatchMetricStatistics,
+    /// AWS CloudWatch `get-metric-data` (`MetricDataResults`).
+    CloudwatchMetricData,
+    /// Datadog v1 `/api/v1/query` (`series[].pointlist`).
+    DatadogV1,
+    /// Datadog v2 timeseries query (`data.attributes.series` / `times` / `values`).
+    DatadogV2,
+    /// Azure Monitor metrics REST response (`value[].timeseries[].data[]`).
+    AzureMonitor,
+    /// A JSON array of objects (or one object), one instant per object.
+    JsonRecords,
+    /// Newline-delimited JSON: one object per line.
+    Ndjson,
+}
+
+impl Format {
+    /// What the format is called in the interface: "CSV", "Prometheus JSON", ...
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Delimited { .. } => "CSV",
+            Format::InfluxCsv { .. } => "InfluxDB CSV",
+            Format::PrometheusJson => "Prometheus JSON",
+            Format::CloudwatchMetricStatistics => "CloudWatch get-metric-statistics",
+            Format::CloudwatchMetricData => "CloudWatch get-metric-data",
+            Format::DatadogV1 => "Datadog v1 query",
+            Format::DatadogV2 => "Datadog v2 timeseries query",
+            Format::AzureMonitor => "Azure Monitor metrics",
+            Format::JsonRecords => "JSON records",
+            Format::Ndjson => "NDJSON",
+        }
+    }
 }
 
 /// What a file yielded: its series, in column order, and every problem met on the way.
@@ -53,9 +97,35 @@ pub enum IngestError {
     /// A NUL byte near the start: an image, archive or program rather than text.
     #[error("not a text file (binary data: a NUL byte at offset {offset}); export the metrics as CSV")]
     Binary { offset: usize },
-    /// JSON input: the JSON exporters' formats are not read by this version.
-    #[error("JSON input is not read by this version of Headroom; export the metric as CSV (timestamp,value)")]
-    Json,
+    /// Input that starts like JSON but is not valid JSON (nor NDJSON); where serde_json stopped.
+    #[error("not valid JSON: {message} at line {line}, column {column}")]
+    InvalidJson { line: usize, column: usize, message: String },
+    /// JSON nested deeper than serde_json's limit of 128 levels.
+    #[error(
+        "JSON nested more than 128 levels deep (at line {line}, column {column}); no metric export nests this deep"
+    )]
+    JsonTooDeep { line: usize, column: usize },
+    /// Valid JSON in none of the shapes Headroom reads; `found` describes its top level.
+    #[error("not a metric export Headroom reads: expected Prometheus (data.result), CloudWatch (Datapoints or MetricDataResults), Datadog (series or data.attributes), Azure Monitor (value[].timeseries) or an array of objects with a timestamp key; found {found}")]
+    UnknownJson { found: String },
+    /// A Prometheus error response (`"status": "error"`), with its `errorType` and `error`.
+    #[error("Prometheus returned an error instead of data ({error_type}): {error}")]
+    PrometheusError { error_type: String, error: String },
+    /// Another service's error response (Datadog `errors`, Azure `error`, an InfluxDB error table).
+    #[error("{service} returned an error instead of data: {message}")]
+    ErrorResponse { service: &'static str, message: String },
+    /// A recognised export whose structure is broken at `path` (e.g. `Datapoints` not an array).
+    #[error("{format}: at {path}: {message}")]
+    JsonStructure { format: &'static str, path: String, message: String },
+    /// A recognised export that holds no data points (an empty result, or none readable).
+    #[error("no data in this {format} export: {detail}")]
+    NoData { format: &'static str, detail: String },
+    /// JSON records in which no key holds timestamps; `keys` lists the first keys found.
+    #[error("not a time series: no key of the JSON objects holds timestamps (keys: {keys}); expected ISO 8601 dates or epoch numbers")]
+    NoTimeKey { keys: String },
+    /// JSON records whose time key is the only key holding numbers or timestamps.
+    #[error("not a time series: key \"{key}\" holds timestamps but no other key holds numbers")]
+    NoValueKey { key: String },
     /// No line splits into two or more fields on any of `,` `;` tab `|`.
     #[error("not a time series: line {line} has a single column (\"{sample}\"); expected a timestamp column and a value column")]
     SingleColumn { line: usize, sample: String },
@@ -73,12 +143,23 @@ pub enum IngestError {
 /// Reads one export. `source` names the input in series names (for single-value files) and is
 /// not otherwise interpreted: core never opens files.
 pub fn parse(source: &str, bytes: &[u8]) -> Result<Parsed, IngestError> {
+    parse_with_progress(source, bytes, &mut |_| {})
+}
+
+/// [`parse`], reporting progress as a fraction in [0, 1] now and then (for a progress bar; the
+/// delimited reader reports every 64 Ki lines, the others at the end).
+pub fn parse_with_progress(source: &str, bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<Parsed, IngestError> {
     let text = text::decode(bytes)?;
     let first = text.trim_start();
-    if first.starts_with('{') || first.starts_with('[') {
-        return Err(IngestError::Json);
-    }
-    delimited::parse(source, &text)
+    let parsed = if first.starts_with('{') || first.starts_with('[') {
+        json::parse(source, &text)
+    } else if influx::detect(&text) {
+        influx::parse(source, &text)
+    } else {
+        delimited::parse(source, &text, progress)
+    };
+    progress(1.0);
+    parsed
 }
 
 /// The name a single-value file's series takes: the source's file stem (`dir/cpu.csv` → `cpu`).
@@ -113,7 +194,6 @@ impl Diagnostics {
     }
 
     /// A problem located by a path in a structured document (and its line, when known).
-    #[allow(dead_code)] // until the JSON readers land
     pub fn push_at(&mut self, line: Option<usize>, path: String, message: String) {
         if self.list.len() < Self::MAX_LISTED {
             self.list.push(Diagnostic { line, column: None, path: Some(path), message });
@@ -156,6 +236,6 @@ mod tests {
         assert_eq!(parse("e.csv", b""), Err(IngestError::Empty));
         assert_eq!(parse("e.csv", b" \n\r\n"), Err(IngestError::Empty));
         assert_eq!(parse("p.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Err(IngestError::Binary { offset: 8 }));
-        assert_eq!(parse("x.json", b" {\"a\": 1}"), Err(IngestError::Json));
+        assert!(matches!(parse("x.json", b" {\"a\": 1}"), Err(IngestError::UnknownJson { .. })));
     }
 }

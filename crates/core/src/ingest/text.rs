@@ -71,6 +71,20 @@ pub fn split_fields<'a>(line: &'a str, delim: u8, out: &mut Vec<Cow<'a, str>>) {
             let mut value = String::new();
             let mut j = i + 1;
             let mut start = j;
+            // The usual quoted field has no doubled quote inside: borrow it.
+            if let Some(k) = bytes[j..].iter().position(|&b| b == b'"') {
+                let q = j + k;
+                if bytes.get(q + 1) != Some(&b'"') {
+                    out.push(Cow::Borrowed(&line[j..q]));
+                    match bytes[q + 1..].iter().position(|&b| b == delim) {
+                        Some(k) => {
+                            i = q + 1 + k + 1;
+                            continue;
+                        }
+                        None => return,
+                    }
+                }
+            }
             loop {
                 match bytes[j..].iter().position(|&b| b == b'"') {
                     Some(k) => {
@@ -133,12 +147,15 @@ pub fn parse_cell(s: &str, decimal_comma: bool) -> Cell<'_> {
     if s.is_empty() {
         return Cell::Missing;
     }
-    if s.len() <= 9 {
-        let lower = s.to_ascii_lowercase();
-        match lower.as_str() {
-            "nan" | "-nan" | "null" | "none" | "n/a" | "na" | "-" | "undefined" => return Cell::Missing,
-            "inf" | "+inf" | "-inf" | "infinity" | "+infinity" | "-infinity" => return Cell::Infinite,
-            _ => {}
+    // Markers are short and never start with a digit: most cells skip this check entirely.
+    if s.len() <= 9 && !s.as_bytes()[0].is_ascii_digit() {
+        const MISSING: &[&str] = &["nan", "-nan", "null", "none", "n/a", "na", "-", "undefined"];
+        const INFINITE: &[&str] = &["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"];
+        if MISSING.iter().any(|m| s.eq_ignore_ascii_case(m)) {
+            return Cell::Missing;
+        }
+        if INFINITE.iter().any(|m| s.eq_ignore_ascii_case(m)) {
+            return Cell::Infinite;
         }
     }
     let bytes = s.as_bytes();
