@@ -1,29 +1,40 @@
 //! The page: a drop zone, what was loaded, and what went wrong.
 
+use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
 use crate::components::drop_zone::DropZone;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_view::FileView;
-use crate::state::{add_file, ingest, LoadedFile, SAMPLE_FILE};
+use crate::components::metric_mapping::MetricMapping;
+use crate::state::{add_file, auto_map, LoadedFile, Mapping, SAMPLE_FILE};
+use crate::worker::client::{ParseClient, CANCELLED};
 
-/// A pending read of one input: its name and bytes, or a sentence saying why not.
-type Job = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(String, Vec<u8>), String>>>>;
+/// A file being read or parsed, as the progress panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub id: u32,
+    pub name: String,
+    /// "reading" (from disk or the network) or "parsing" (in the worker).
+    pub phase: &'static str,
+    pub fraction: f64,
+}
 
-/// Reads a dropped or picked file's bytes.
-async fn read_file(file: File) -> Result<(String, Vec<u8>), String> {
+/// Reads a dropped or picked file's bytes, without copying them into WebAssembly memory.
+async fn read_file(file: &File) -> Result<ArrayBuffer, String> {
     let name = file.name();
-    let file = gloo::file::File::from(file);
-    match gloo::file::futures::read_as_bytes(&file).await {
-        Ok(bytes) => Ok((name, bytes)),
-        Err(e) => Err(format!("{name}: the browser could not read the file: {e}")),
-    }
+    JsFuture::from(file.array_buffer())
+        .await
+        .and_then(|b| b.dyn_into::<ArrayBuffer>())
+        .map_err(|_| format!("{name}: the browser could not read the file"))
 }
 
 /// Fetches the bundled sample export.
-async fn fetch_sample() -> Result<(String, Vec<u8>), String> {
+async fn fetch_sample() -> Result<ArrayBuffer, String> {
     let url = format!("sample/{SAMPLE_FILE}");
     let resp = gloo::net::http::Request::get(&url)
         .send()
@@ -33,37 +44,64 @@ async fn fetch_sample() -> Result<(String, Vec<u8>), String> {
         return Err(format!("{SAMPLE_FILE}: the sample could not be loaded (HTTP {})", resp.status()));
     }
     let bytes = resp.binary().await.map_err(|e| format!("{SAMPLE_FILE}: the sample could not be read: {e}"))?;
-    Ok((SAMPLE_FILE.to_string(), bytes))
+    Ok(Uint8Array::from(bytes.as_slice()).buffer())
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     let files = RwSignal::new(Vec::<LoadedFile>::new());
     let errors = RwSignal::new(Vec::<String>::new());
-    let busy = RwSignal::new(0usize);
 
-    // Runs one load (read + parse) and files its result; errors never touch what is loaded.
-    let load = move |job: Job| {
-        busy.update(|n| *n += 1);
-        spawn_local(async move {
-            let result = job.await.and_then(|(name, bytes)| ingest(&name, &bytes));
-            match result {
-                Ok(file) => files.update(|fs| add_file(fs, file)),
-                Err(e) => errors.update(|es| es.push(e)),
-            }
-            busy.update(|n| *n = n.saturating_sub(1));
-        });
-    };
+    let mapping = RwSignal::new(Mapping::new());
+    // The mapping follows what is loaded (new series fill empty metrics; removed ones are forgotten).
+    Effect::new(move |_| files.with(|fs| mapping.update(|m| auto_map(m, fs))));
+    let jobs = RwSignal::new(Vec::<Job>::new());
+    let client = StoredValue::new_local(ParseClient::new());
+    let next_job = StoredValue::new(0u32);
+
+    // One load: read (or fetch) the bytes, parse them in the worker with progress, file the result.
+    // Errors never touch what is already loaded; a cancelled load just disappears.
+    let start =
+        move |name: String, read: std::pin::Pin<Box<dyn std::future::Future<Output = Result<ArrayBuffer, String>>>>| {
+            next_job.update_value(|n| *n += 1);
+            let id = next_job.get_value();
+            jobs.update(|js| js.push(Job { id, name: name.clone(), phase: "reading", fraction: 0.0 }));
+            let set = move |phase: &'static str, fraction: f64| {
+                jobs.update(|js| {
+                    if let Some(j) = js.iter_mut().find(|j| j.id == id) {
+                        j.phase = phase;
+                        j.fraction = fraction;
+                    }
+                })
+            };
+            spawn_local(async move {
+                let result = match read.await {
+                    Ok(bytes) => {
+                        set("parsing", 0.0);
+                        let client = client.with_value(ParseClient::clone);
+                        client.parse(name, bytes, move |f| set("parsing", f)).await
+                    }
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok(file) => files.update(|fs| add_file(fs, file)),
+                    Err(e) if e == CANCELLED => {}
+                    Err(e) => errors.update(|es| es.push(e)),
+                }
+                jobs.update(|js| js.retain(|j| j.id != id));
+            });
+        };
     let on_files = Callback::new(move |list: Vec<File>| {
         errors.set(Vec::new());
         for f in list {
-            load(Box::pin(read_file(f)));
+            start(f.name(), Box::pin(async move { read_file(&f).await }));
         }
     });
     let on_sample = Callback::new(move |()| {
         errors.set(Vec::new());
-        load(Box::pin(fetch_sample()));
+        start(SAMPLE_FILE.to_string(), Box::pin(fetch_sample()));
     });
+    let on_cancel = Callback::new(move |()| client.with_value(ParseClient::cancel_all));
     let on_remove = Callback::new(move |name: String| files.update(|fs| fs.retain(|f| f.name != name)));
 
     // A file dropped outside the drop zone must not make the browser navigate away from the page.
@@ -82,12 +120,15 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <ErrorBanner errors />
-            <DropZone on_files on_sample busy=busy.into() />
+            <DropZone on_files on_sample jobs=jobs.into() on_cancel />
             <Show when=move || files.with(Vec::is_empty)>
                 <p class="empty" data-testid="empty-state">
                     "Nothing loaded yet. Drop an export above, choose files, or press "
                     <strong>"Try sample data"</strong>" to see two weeks of real EC2 CPU utilisation."
                 </p>
+            </Show>
+            <Show when=move || !files.with(Vec::is_empty)>
+                <MetricMapping files=files.into() mapping />
             </Show>
             <For
                 each=move || files.get()

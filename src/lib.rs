@@ -4,5 +4,6 @@
 pub mod app;
 pub mod components;
 pub mod state;
+pub mod worker;
 
 pub use app::App;

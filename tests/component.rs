@@ -112,6 +112,14 @@ async fn app_reports_a_file_that_is_not_a_time_series_and_keeps_working() {
     }
     assert_eq!(name.as_deref(), Some("cpu"));
     assert_eq!(text(&root, "[data-testid=series-points]"), "2 points");
+    // The test page has no worker script: parsing fell back to the main thread and still worked.
+    let parser =
+        web_sys::window().unwrap().document().unwrap().document_element().unwrap().get_attribute("data-parser");
+    assert_eq!(parser.as_deref(), Some("main-thread"));
+    // The CPU metric is fed by the file's only series.
+    let select: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=map-cpu]").unwrap().unwrap().unchecked_into();
+    assert_eq!(select.value(), "cpu.csv › cpu");
     // A successful load clears the previous error.
     assert!(root.query_selector("[data-testid=error-banner]").unwrap().is_none());
 }

@@ -1,6 +1,8 @@
 //! Where files come in: drop them, pick them, or take the bundled sample.
 
 use leptos::prelude::*;
+
+use crate::app::Job;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 
@@ -15,8 +17,10 @@ pub fn DropZone(
     on_files: Callback<Vec<File>>,
     /// Called when the user asks for the bundled sample.
     on_sample: Callback<()>,
-    /// Files still being read.
-    busy: Signal<usize>,
+    /// Files being read or parsed.
+    jobs: Signal<Vec<Job>>,
+    /// Called when the user cancels the loads in flight.
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
     let hover = RwSignal::new(false);
     let on_drop = move |ev: DragEvent| {
@@ -49,24 +53,33 @@ pub fn DropZone(
         >
             <p class="drop-title">"Drop metric exports here"</p>
             <p class="drop-hint">
-                "CSV with a timestamp column and one or more value columns — e.g. a CloudWatch, "
-                "Grafana or plain "<code>"timestamp,value"</code>" export. Files stay in this browser."
+                "CSV or JSON from Grafana, Prometheus, CloudWatch, Datadog, InfluxDB or Azure Monitor, or a plain "
+                <code>"timestamp,value"</code>" file — the format is recognised from the content. Files stay in this browser."
             </p>
             <div class="drop-actions">
                 <label class="button">
                     "Choose files…"
                     <input type="file" multiple class="visually-hidden" data-testid="file-input"
-                        accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=on_pick />
+                        accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,text/csv,text/plain,application/json" on:change=on_pick />
                 </label>
                 <button type="button" class="button primary" data-testid="sample-data"
                     on:click=move |_| on_sample.run(())>
                     "Try sample data"
                 </button>
             </div>
-            <Show when=move || { busy.get() > 0 }>
-                <p class="busy" role="status">
-                    {move || format!("Reading {} file{}…", busy.get(), if busy.get() == 1 { "" } else { "s" })}
-                </p>
+            <Show when=move || !jobs.with(Vec::is_empty)>
+                <div class="progress" data-testid="progress" role="status" aria-live="polite">
+                    <For each=move || jobs.get() key=|j| (j.id, j.phase, (j.fraction * 100.0) as u32) let:job>
+                        <div class="progress-row">
+                            <span class="progress-name">{job.name.clone()}</span>
+                            <progress max="1" value=job.fraction aria-label=format!("{} {}", job.phase, job.name)></progress>
+                            <span class="muted">{format!("{} {:.0} %", job.phase, job.fraction * 100.0)}</span>
+                        </div>
+                    </For>
+                    <button type="button" class="button small" data-testid="cancel" on:click=move |_| on_cancel.run(())>
+                        "Cancel"
+                    </button>
+                </div>
             </Show>
         </section>
     }

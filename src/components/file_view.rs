@@ -3,7 +3,7 @@
 use headroom_core::Series;
 use leptos::prelude::*;
 
-use super::series_chart::SeriesChart;
+use super::series_chart::{SeriesChart, MAX_CHART_POINTS};
 use crate::state::{bytes_text, diagnostic_text, points_text, range_text, span_text, thousands, LoadedFile};
 
 #[component]
@@ -44,6 +44,12 @@ pub fn SeriesCard(series: Series) -> impl IntoView {
                 <span data-testid="series-span">{span_text(&series)}</span>
             </p>
             <p class="figures muted">{range_text(&series)}</p>
+            {(series.len() > MAX_CHART_POINTS).then(|| view! {
+                <p class="figures muted" data-testid="chart-note">
+                    {format!("The chart draws {} of the {} points (largest-triangle downsampling keeps the peaks); every figure uses all of them.",
+                        thousands(MAX_CHART_POINTS), thousands(series.len()))}
+                </p>
+            })}
             <SeriesChart series />
         </article>
     }

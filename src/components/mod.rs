@@ -4,4 +4,5 @@ pub mod drop_zone;
 pub mod echarts;
 pub mod error_banner;
 pub mod file_view;
+pub mod metric_mapping;
 pub mod series_chart;

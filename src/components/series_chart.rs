@@ -11,13 +11,17 @@ use leptos::prelude::*;
 
 use super::echarts;
 
+/// The most points a chart draws; longer series are downsampled for display only (LTTB, which
+/// keeps peaks), never for the figures or the models.
+pub const MAX_CHART_POINTS: usize = 5_000;
+
 /// The chart option for a series: time axis, value axis in the series' unit, tooltip on the axis,
 /// wheel/drag zoom and a zoom slider, and gaps where values are missing.
 pub fn chart_for(series: &Series) -> Chart {
-    let data: Vec<CompositeValue> = series
-        .timestamps
+    let (ts, vs) = headroom_core::display::lttb(&series.timestamps, &series.values, MAX_CHART_POINTS);
+    let data: Vec<CompositeValue> = ts
         .iter()
-        .zip(&series.values)
+        .zip(&vs)
         .map(|(&t, &v)| {
             CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v.is_finite().then_some(v))])
         })

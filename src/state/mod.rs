@@ -1,8 +1,10 @@
 //! The app's plain data: what was loaded, and the text the page shows about it. No signals and no
 //! DOM here, so it is testable on its own; components hold these values in signals.
 
+use std::collections::BTreeMap;
+
 use headroom_core::time::{human_duration, to_rfc3339};
-use headroom_core::{Diagnostic, Series};
+use headroom_core::{Diagnostic, Series, SeriesKind};
 
 /// The bundled real export behind "Try sample data" (NAB, MIT; see `public/sample/LICENSE.txt`).
 pub const SAMPLE_FILE: &str = "ec2_cpu_utilization_5f5533.csv";
@@ -18,7 +20,12 @@ pub struct LoadedFile {
 
 /// Reads one file with `headroom-core`. The error is one sentence naming the file and the reason.
 pub fn ingest(name: &str, bytes: &[u8]) -> Result<LoadedFile, String> {
-    match headroom_core::parse(name, bytes) {
+    ingest_with_progress(name, bytes, &mut |_| {})
+}
+
+/// [`ingest`], reporting progress in [0, 1].
+pub fn ingest_with_progress(name: &str, bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<LoadedFile, String> {
+    match headroom_core::parse_with_progress(name, bytes, progress) {
         Ok(parsed) => Ok(LoadedFile {
             name: name.to_string(),
             bytes: bytes.len(),
@@ -35,6 +42,93 @@ pub fn add_file(files: &mut Vec<LoadedFile>, file: LoadedFile) {
     match files.iter_mut().find(|f| f.name == file.name) {
         Some(existing) => *existing = file,
         None => files.push(file),
+    }
+}
+
+/// What a policy reacts to; each is fed by at most one loaded series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    Cpu,
+    Memory,
+    Latency,
+    RequestRate,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 4] = [Metric::Cpu, Metric::Memory, Metric::Latency, Metric::RequestRate];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Cpu => "CPU utilisation",
+            Metric::Memory => "Memory utilisation",
+            Metric::Latency => "Response time",
+            Metric::RequestRate => "Request rate",
+        }
+    }
+
+    /// A stable identifier (used in test hooks and, later, in share links).
+    pub fn id(self) -> &'static str {
+        match self {
+            Metric::Cpu => "cpu",
+            Metric::Memory => "memory",
+            Metric::Latency => "latency",
+            Metric::RequestRate => "requests",
+        }
+    }
+
+    fn kind(self) -> SeriesKind {
+        match self {
+            Metric::Cpu => SeriesKind::Cpu,
+            Metric::Memory => SeriesKind::Memory,
+            Metric::Latency => SeriesKind::Latency,
+            Metric::RequestRate => SeriesKind::RequestRate,
+        }
+    }
+}
+
+/// A loaded series, by file and series name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeriesRef {
+    pub file: String,
+    pub series: String,
+}
+
+impl SeriesRef {
+    /// `file.csv › series` — also the value of the series' option in the mapping controls.
+    pub fn label(&self) -> String {
+        format!("{} › {}", self.file, self.series)
+    }
+}
+
+/// Which series feeds which metric.
+pub type Mapping = BTreeMap<Metric, SeriesRef>;
+
+/// Every loaded series, in load order.
+pub fn all_series(files: &[LoadedFile]) -> Vec<SeriesRef> {
+    files
+        .iter()
+        .flat_map(|f| f.series.iter().map(|s| SeriesRef { file: f.name.clone(), series: s.name.clone() }))
+        .collect()
+}
+
+/// Keeps the mapping true to what is loaded: forgets series that are gone, and gives each metric
+/// without a series the first loaded series of its kind. A choice the user made stays.
+pub fn auto_map(mapping: &mut Mapping, files: &[LoadedFile]) {
+    let all = all_series(files);
+    mapping.retain(|_, r| all.contains(r));
+    for m in Metric::ALL {
+        if mapping.contains_key(&m) {
+            continue;
+        }
+        let found = files.iter().find_map(|f| {
+            f.series
+                .iter()
+                .find(|s| s.kind == m.kind())
+                .map(|s| SeriesRef { file: f.name.clone(), series: s.name.clone() })
+        });
+        if let Some(r) = found {
+            mapping.insert(m, r);
+        }
     }
 }
 
@@ -150,10 +244,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_file() {
-        assert_eq!(
-            ingest("x.json", b"{}").unwrap_err(),
-            "x.json: JSON input is not read by this version of Headroom; export the metric as CSV (timestamp,value)"
-        );
+        let e = ingest("x.json", b"{\"a\": 1}").unwrap_err();
+        assert!(e.starts_with("x.json: "), "{e}");
+        assert_eq!(ingest("e.csv", b"").unwrap_err(), "e.csv: the file is empty");
     }
 
     #[test]
@@ -164,6 +257,23 @@ mod tests {
         add_file(&mut files, ingest("a.csv", b"t,v\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n").unwrap());
         let names: Vec<_> = files.iter().map(|f| (f.name.as_str(), f.series[0].len())).collect();
         assert_eq!(names, [("a.csv", 3), ("b.csv", 2)]);
+    }
+
+    #[test]
+    fn metrics_are_fed_by_series_of_their_kind_and_user_choices_stay() {
+        let cpu =
+            ingest("cpu.csv", b"timestamp,cpu,memory,requests\n2024-01-01,50,40,100\n2024-01-02,60,45,120\n").unwrap();
+        let mut mapping = Mapping::new();
+        auto_map(&mut mapping, std::slice::from_ref(&cpu));
+        let got: Vec<_> = mapping.iter().map(|(m, r)| (m.id(), r.series.as_str())).collect();
+        assert_eq!(got, [("cpu", "cpu"), ("memory", "memory"), ("requests", "requests")]);
+        // The user feeds CPU from another series; a reload of the file keeps that choice.
+        mapping.insert(Metric::Cpu, SeriesRef { file: "cpu.csv".into(), series: "memory".into() });
+        auto_map(&mut mapping, std::slice::from_ref(&cpu));
+        assert_eq!(mapping[&Metric::Cpu].series, "memory");
+        // Removing the file forgets its series.
+        auto_map(&mut mapping, &[]);
+        assert!(mapping.is_empty());
     }
 
     #[test]

@@ -54,7 +54,9 @@ fn json_diagnostics_name_file_and_line() {
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = v["diagnostics"].as_array().unwrap();
-    assert_eq!(d.len(), 11);
+    // 11 duplicates of the DST spring-forward hour, then the gap before it.
+    assert_eq!(d.len(), 12);
+    assert!(d[11]["message"].as_str().unwrap().contains("1 gap longer than 1.5 steps"));
     assert_eq!(d[0]["file"], disk.to_str().unwrap());
     assert_eq!(d[0]["line"], 2121);
     assert!(d[0]["message"].as_str().unwrap().contains("duplicate timestamp 2014-03-09T03:00:00Z"));

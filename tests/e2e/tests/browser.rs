@@ -4,181 +4,14 @@
 //! Needs `dist/` (built by `trunk build --release`), `chromedriver` and `chromium`; scripts/test.sh
 //! provides all three. Paths can be overridden with HEADROOM_DIST, CHROMEDRIVER and CHROMIUM.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{json, Value};
-use tokio::process::{Child, Command};
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use headroom_e2e::browser::{workspace, Browser, Locator};
+use serde_json::json;
 
 fn nab(file: &str) -> PathBuf {
     workspace().join("../shared/data/nab/realAWSCloudwatch").join(file)
-}
-
-/// A served app, a chromedriver and one browser session; all stop when dropped.
-struct Browser {
-    client: Client,
-    url: String,
-    _driver: Child,
-    _profile: TempDir,
-}
-
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl Browser {
-    async fn start() -> Browser {
-        let dist = std::env::var_os("HEADROOM_DIST").map_or_else(|| workspace().join("dist"), PathBuf::from);
-        assert!(
-            dist.join("index.html").is_file(),
-            "{}/index.html is missing: build the app first (`trunk build --release`; scripts/test.sh does it)",
-            dist.display()
-        );
-        let addr = headroom_e2e::serve::spawn(&dist, "127.0.0.1:0").expect("start the static server");
-        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let driver = Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
-        let profile = std::env::temp_dir().join(format!("headroom-e2e-{}-{port}", std::process::id()));
-        let caps = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,1050",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
-            }
-        });
-        let caps = match caps {
-            Value::Object(m) => m,
-            _ => unreachable!(),
-        };
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let webdriver = format!("http://127.0.0.1:{port}");
-        let mut last_err = String::new();
-        for _ in 0..100 {
-            match ClientBuilder::new(connector.clone()).capabilities(caps.clone()).connect(&webdriver).await {
-                Ok(client) => {
-                    return Browser {
-                        client,
-                        url: format!("http://{addr}/"),
-                        _driver: driver,
-                        _profile: TempDir(profile),
-                    }
-                }
-                Err(e) => {
-                    last_err = e.to_string();
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-            }
-        }
-        panic!("no WebDriver session from {driver_bin} with {chromium}: {last_err}");
-    }
-
-    async fn open(&self) {
-        self.client.goto(&self.url).await.unwrap();
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css("[data-testid=drop-zone]"))
-            .await
-            .expect("the app mounts");
-    }
-
-    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        self.client.execute(script, args).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-    }
-
-    /// Polls `script` until it returns something other than null/false, for up to 20 s.
-    async fn eventually(&self, what: &str, script: &str, args: Vec<Value>) -> Value {
-        for _ in 0..200 {
-            let v = self.js(script, args.clone()).await;
-            if !(v.is_null() || v == Value::Bool(false)) {
-                return v;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("timed out waiting for {what}");
-    }
-
-    /// Drops a file on the drop zone the way a browser does: a `drop` DragEvent carrying a
-    /// DataTransfer with the file.
-    async fn drop_file(&self, name: &str, bytes: &[u8]) {
-        let script = r#"
-            const [name, data] = arguments;
-            const file = new File([new Uint8Array(data)], name);
-            const dt = new DataTransfer();
-            dt.items.add(file);
-            const zone = document.querySelector('[data-testid=drop-zone]');
-            zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-            zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-            return true;
-        "#;
-        self.js(script, vec![json!(name), json!(bytes)]).await;
-    }
-
-    /// The number of points in the chart of the series card named `name` (null until drawn).
-    async fn chart_points(&self, name: &str) -> usize {
-        let script = r#"
-            const cards = [...document.querySelectorAll('[data-testid=series-card]')];
-            const card = cards.find(c => c.querySelector('[data-testid=series-name]').textContent === arguments[0]);
-            if (!card) return null;
-            const inst = echarts.getInstanceByDom(card.querySelector('[data-testid=series-chart]'));
-            if (!inst) return null;
-            const opt = inst.getOption();
-            return opt.series[0].data.length;
-        "#;
-        let v = self.eventually(&format!("a chart of {name}"), script, vec![json!(name)]).await;
-        v.as_u64().unwrap() as usize
-    }
-
-    async fn text(&self, css: &str) -> String {
-        let el = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"));
-        el.text().await.unwrap()
-    }
-
-    async fn card_texts(&self) -> Vec<String> {
-        let v = self
-            .js("return [...document.querySelectorAll('[data-testid=series-name]')].map(e => e.textContent)", vec![])
-            .await;
-        serde_json::from_value(v).unwrap()
-    }
-
-    async fn screenshot(&self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
-        let dir = workspace().join("target/screenshots");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(name), png).unwrap();
-    }
-
-    async fn close(self) {
-        let _ = self.client.close().await;
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -192,6 +25,11 @@ async fn sample_data_is_one_click_away() {
     let span = b.text("[data-testid=series-span]").await;
     assert!(span.starts_with("2014-02-14 14:27 → 2014-02-28 14:22 UTC · 13 d 23 h · every 5 min"), "{span}");
     assert_eq!(b.text("[data-testid=diagnostics]").await, "Every row was read.");
+    // The CPU metric is fed by the sample's series; the others are not used.
+    let mapping = b
+        .js("return ['cpu','memory','latency','requests'].map(m => document.querySelector(`[data-testid=map-${m}]`).value)", vec![])
+        .await;
+    assert_eq!(mapping, json!(["ec2_cpu_utilization_5f5533.csv › ec2_cpu_utilization_5f5533", "", "", ""]));
     // Let the line animation finish so the screenshot shows the data.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     b.screenshot("sample-1280.png").await;
@@ -219,7 +57,9 @@ async fn a_dropped_nab_file_is_charted_with_all_its_points() {
         )
         .await;
     let diag = diag.as_str().unwrap();
-    assert!(diag.contains("11 problems found"), "{diag}");
+    // 11 duplicates of the spring-forward hour, and the gap before it.
+    assert!(diag.contains("12 problems found"), "{diag}");
+    assert!(diag.contains("1 gap longer than 1.5 steps"), "{diag}");
     assert!(diag.contains("line 2121, column 2"), "{diag}");
     assert_eq!(b.card_texts().await, ["rds_cpu_utilization_cc0c53", "ec2_disk_write_bytes_1ef3de"]);
     b.close().await;
@@ -274,5 +114,66 @@ async fn narrow_screen_screenshot() {
     assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     b.screenshot("sample-390.png").await;
+    b.close().await;
+}
+
+/// Builds a `timestamp,cpu,memory,requests,latency_ms` CSV of `rows` rows inside the page and drops
+/// it on the drop zone as `name` (no 100 MB round trip through WebDriver).
+async fn drop_generated(b: &Browser, name: &str, rows: u32) {
+    let script = r#"
+        const [name, rows] = arguments;
+        const parts = ['timestamp,cpu,memory,requests,latency_ms\n'];
+        const t0 = Date.UTC(2024, 0, 1);
+        let chunk = [];
+        for (let i = 0; i < rows; i++) {
+            const t = new Date(t0 + i * 60000).toISOString().slice(0, 19).replace('T', ' ');
+            chunk.push(`${t},${(40 + 30 * Math.sin(i / 720)).toFixed(2)},${(55 + (i % 97) / 10).toFixed(1)},${100 + (i % 1000)},${(120 + (i % 37)).toFixed(1)}`);
+            if (chunk.length === 100000) { parts.push(chunk.join('\n') + '\n'); chunk = []; }
+        }
+        parts.push(chunk.join('\n') + '\n');
+        const file = new File(parts, name, { type: 'text/csv' });
+        const dt = new DataTransfer();
+        dt.items.add(file);
+        document.querySelector('[data-testid=drop-zone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        return file.size;
+    "#;
+    b.js(script, vec![json!(name), json!(rows)]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_file_parses_in_the_worker_with_progress_and_can_be_cancelled() {
+    let b = Browser::start().await;
+    b.open().await;
+    // About 110 MB: parsing takes long enough to see the progress and cancel it.
+    drop_generated(&b, "huge.csv", 2_000_000).await;
+    let progress = b.text("[data-testid=progress]").await;
+    assert!(progress.contains("huge.csv"), "{progress}");
+    b.client.find(Locator::Css("[data-testid=cancel]")).await.unwrap().click().await.unwrap();
+    b.eventually(
+        "the progress panel to go",
+        "return document.querySelector('[data-testid=progress]') === null",
+        vec![],
+    )
+    .await;
+    assert!(b.card_texts().await.is_empty(), "a cancelled file is not loaded");
+    assert!(b
+        .js("return document.querySelector('[data-testid=error-banner]') === null", vec![])
+        .await
+        .as_bool()
+        .unwrap());
+
+    // After a cancel, the next file parses in a fresh worker: four series of 50,000 points each,
+    // charted downsampled to 5,000 points with a note saying so.
+    drop_generated(&b, "week.csv", 50_000).await;
+    assert_eq!(b.chart_points("cpu").await, 5_000);
+    assert!(b.text("[data-testid=series-points]").await.starts_with("50,000 points"));
+    assert!(b.text("[data-testid=chart-note]").await.contains("draws 5,000 of the 50,000 points"));
+    assert_eq!(b.card_texts().await, ["cpu", "memory", "requests", "latency_ms"]);
+    let mapping = b
+        .js("return ['cpu','memory','latency','requests'].map(m => document.querySelector(`[data-testid=map-${m}]`).value)", vec![])
+        .await;
+    assert_eq!(mapping, json!(["week.csv › cpu", "week.csv › memory", "week.csv › latency_ms", "week.csv › requests"]));
+    // The parses ran in the worker, not on the page (which falls back only when workers fail).
+    assert_eq!(b.js("return document.documentElement.dataset.parser", vec![]).await, json!("worker"));
     b.close().await;
 }

@@ -1,0 +1,92 @@
+//! Parsing off the main thread: a dedicated Web Worker (`headroom-worker`, built by Trunk from
+//! `src/bin/headroom-worker.rs`) runs `headroom-core` on the bytes of a file, so the page stays
+//! responsive on large files and a parse can be cancelled by terminating the worker.
+//!
+//! The protocol (plain JS objects; the file's bytes and the result's columns are transferred, not
+//! copied):
+//! - page → worker: `{id, name, bytes: ArrayBuffer}`
+//! - worker → page: `{id: 0, kind: "ready"}` once, then per job `{id, kind: "progress", fraction}`,
+//!   and finally `{id, kind: "done", meta: "<json>", columns: [Float64Array, ...]}` (timestamps
+//!   and values of each series, in order) or `{id, kind: "error", message}`.
+
+pub mod client;
+pub mod service;
+
+use headroom_core::{Diagnostic, Series, SeriesKind};
+use serde::{Deserialize, Serialize};
+
+use crate::state::LoadedFile;
+
+/// What a parse result carries besides its numeric columns.
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+pub struct Meta {
+    pub bytes: usize,
+    pub series: Vec<SeriesMeta>,
+    pub diagnostics: Vec<DiagnosticMeta>,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+pub struct SeriesMeta {
+    pub name: String,
+    pub unit: Option<String>,
+    pub kind: SeriesKind,
+    pub len: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+pub struct DiagnosticMeta {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl Meta {
+    pub fn of(file: &LoadedFile) -> Meta {
+        Meta {
+            bytes: file.bytes,
+            series: file
+                .series
+                .iter()
+                .map(|s| SeriesMeta { name: s.name.clone(), unit: s.unit.clone(), kind: s.kind, len: s.len() })
+                .collect(),
+            diagnostics: file
+                .diagnostics
+                .iter()
+                .map(|d| DiagnosticMeta {
+                    line: d.line,
+                    column: d.column,
+                    path: d.path.clone(),
+                    message: d.message.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Reassembles the file from its meta and its columns (two per series: timestamps, values).
+    pub fn into_file(self, name: String, mut columns: Vec<Vec<f64>>) -> Result<LoadedFile, String> {
+        if columns.len() != 2 * self.series.len() {
+            return Err(format!(
+                "{name}: the parser returned {} columns for {} series",
+                columns.len(),
+                self.series.len()
+            ));
+        }
+        let mut series = Vec::with_capacity(self.series.len());
+        let mut cols = columns.drain(..);
+        for m in self.series {
+            let (Some(ts), Some(values)) = (cols.next(), cols.next()) else { break };
+            if ts.len() != m.len || values.len() != m.len {
+                return Err(format!("{name}: series \"{}\" came back with the wrong number of points", m.name));
+            }
+            let timestamps = ts.into_iter().map(|t| t as i64).collect();
+            series.push(Series { name: m.name, unit: m.unit, kind: m.kind, timestamps, values });
+        }
+        let diagnostics = self
+            .diagnostics
+            .into_iter()
+            .map(|d| Diagnostic { line: d.line, column: d.column, path: d.path, message: d.message })
+            .collect();
+        Ok(LoadedFile { name, bytes: self.bytes, series, diagnostics })
+    }
+}
