@@ -3,7 +3,7 @@
 //! All instants are `i64` milliseconds since the Unix epoch, UTC. Timestamps without a zone
 //! ("naive") are read as UTC: Headroom never consults the machine's clock or time zone.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 
 /// How a column of numbers encodes instants, decided once per column from its magnitude.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +106,7 @@ fn parse_fixed(b: &[u8]) -> Option<i64> {
     {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let days = days_from_civil(num(&b[0..4])? as i64, num(&b[5..7])?, num(&b[8..10])?)?;
     let (h, m, s) = (num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?);
     if h > 23 || m > 59 || s > 59 {
         return None;
@@ -135,9 +135,31 @@ fn parse_fixed(b: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = i64::from(date.num_days_from_ce()) - 719_163; // days from 0001-01-01 to 1970-01-01
     let secs = days * 86_400 + i64::from(h * 3600 + m * 60 + s) - offset_min * 60;
     Some(secs * 1000 + frac_ms)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date, or `None` if the date does not exist
+/// (Howard Hinnant's `days_from_civil`: arithmetic only, no tables).
+fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_len = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d == 0 || d > month_len {
+        return None;
+    }
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// Formats epoch milliseconds as RFC 3339 in UTC (`2014-02-14T14:27:00Z`, with a fraction only when
@@ -232,6 +254,22 @@ mod tests {
         assert_eq!(EpochUnit::guess(51.8), None);
         assert_eq!(EpochUnit::guess(-1_392_388_020.0), None);
         assert_eq!(EpochUnit::Seconds.to_millis(1_435_781_430.781), 1_435_781_430_781);
+    }
+
+    #[test]
+    fn civil_days_agree_with_chrono() {
+        for (y, m, d) in
+            [(1970, 1, 1), (2000, 2, 29), (2014, 3, 9), (1969, 12, 31), (2100, 2, 28), (1600, 3, 1), (9999, 12, 31)]
+        {
+            let want = NaiveDate::from_ymd_opt(y as i32, m, d)
+                .unwrap()
+                .signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+                .num_days();
+            assert_eq!(days_from_civil(y, m, d), Some(want), "{y}-{m}-{d}");
+        }
+        for (y, m, d) in [(2014, 2, 29), (2100, 2, 29), (2014, 13, 1), (2014, 0, 1), (2014, 4, 31), (2014, 1, 0)] {
+            assert_eq!(days_from_civil(y, m, d), None, "{y}-{m}-{d}");
+        }
     }
 
     #[test]

@@ -188,3 +188,18 @@ fn grafana_csv_duplicates_are_merged_and_each_reported() {
     assert_eq!(to_rfc3339(s.timestamps[0]), "2019-06-29T02:14:56Z");
     assert_eq!(s.values[0], 16608.0);
 }
+
+/// `../shared/data/other/`: a monthly series with a date-only column (`ds,y`, Prophet's layout).
+#[test]
+fn monthly_retail_sales_with_date_only_timestamps() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/other/example_retail_sales.csv");
+    let parsed = headroom_core::parse("example_retail_sales.csv", &std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(parsed.series.len(), 1);
+    let s = &parsed.series[0];
+    assert_eq!(s.name, "example_retail_sales", "a generic `y` column takes the file's name");
+    let st = s.stats().unwrap();
+    assert_eq!((st.points, st.missing), (293, 0));
+    assert_eq!(headroom_core::time::to_rfc3339(st.start_ms), "1992-01-01T00:00:00Z");
+    assert_eq!(headroom_core::time::to_rfc3339(st.end_ms), "2016-05-01T00:00:00Z");
+    assert_eq!((st.min, st.max), (Some(146_376.0), Some(518_253.0)));
+}

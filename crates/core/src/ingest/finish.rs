@@ -27,6 +27,12 @@ pub(crate) fn finish_series(
     series.values.resize(n, f64::NAN);
     let line_of = |i: usize| lines.get(i).copied().filter(|&l| l > 0);
 
+    // The common case, already strictly increasing: nothing to sort or merge, no copy.
+    if series.timestamps.windows(2).all(|w| w[0] < w[1]) {
+        report_spacing(&series, line_of, column, diags);
+        settle_unit(&mut series, column, diags);
+        return series;
+    }
     let sorted = series.timestamps.windows(2).all(|w| w[0] <= w[1]);
     let mut order: Vec<usize> = Vec::new();
     if !sorted {
