@@ -4,10 +4,11 @@
 //   - Papa.parse(text, {header: true, dynamicTyping: true});
 //   - d3-dsv csvParseRows(text, row → [Date, Number, ...]).
 // Papa and d3 need a string, so their time includes TextDecoder; Headroom's includes the transfer
-// to and from the worker. Each runs REPS times; the median counts. Results go to window.__bench.
+// to and from the worker. Each runs once to warm up (JIT tiers, worker start), then REPS times;
+// the median counts. Results go to window.__bench.
 'use strict';
 
-const REPS = 3;
+const REPS = 5;
 const out = document.getElementById('out');
 const log = (s) => { out.textContent += '\n' + s; };
 
@@ -52,20 +53,25 @@ async function main() {
   // Headroom (wasm, in its worker).
   const worker = await startWorker();
   const hr = [];
+  const phases = [];
   let memory = 0, points = 0;
+  await headroomParse(worker, buffer); // warm-up
   for (let i = 0; i < REPS; i++) {
     const t0 = performance.now();
     const m = await headroomParse(worker, buffer);
     hr.push(performance.now() - t0);
     memory = Math.max(memory, m.memory || 0);
+    if (m.timings) phases.push(m.timings);
+    if (m.timings) log(`  headroom worker: copy ${m.timings.copy.toFixed(0)} ms, parse ${m.timings.parse.toFixed(0)} ms, pack ${m.timings.pack.toFixed(0)} ms`);
     points = JSON.parse(m.meta).series.reduce((n, s) => n + s.len, 0);
   }
-  results.runs.headroom = { ms: hr, points, wasm_memory_bytes: memory };
+  results.runs.headroom = { ms: hr, points, wasm_memory_bytes: memory, worker_phases_ms: phases };
   log(`headroom: ${hr.map((x) => x.toFixed(0)).join(', ')} ms; ${points} points; wasm memory ${(memory / 1e6).toFixed(0)} MB`);
 
   // Papa Parse.
   const pp = [];
   let rows = 0;
+  Papa.parse(new TextDecoder().decode(buffer), { header: true, dynamicTyping: true, skipEmptyLines: true }); // warm-up
   for (let i = 0; i < REPS; i++) {
     const [ms, r] = await time(async () => {
       const text = new TextDecoder().decode(buffer);
@@ -79,11 +85,13 @@ async function main() {
 
   // d3-dsv with number and date conversion.
   const dd = [];
+  const d3Convert = (row, j) => j === 0 ? null
+    : [Date.parse(row[0].replace(' ', 'T') + 'Z'), +row[1], +row[2], +row[3], +row[4]];
+  d3.csvParseRows(new TextDecoder().decode(buffer), d3Convert); // warm-up
   for (let i = 0; i < REPS; i++) {
     const [ms, r] = await time(async () => {
       const text = new TextDecoder().decode(buffer);
-      return d3.csvParseRows(text, (row, j) => j === 0 ? null
-        : [Date.parse(row[0].replace(' ', 'T') + 'Z'), +row[1], +row[2], +row[3], +row[4]]);
+      return d3.csvParseRows(text, d3Convert);
     });
     dd.push(ms);
     rows = r.length;

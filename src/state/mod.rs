@@ -277,6 +277,32 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_wire_format_round_trips_and_sends_shared_timestamps_once() {
+        use crate::worker::Meta;
+        let file = ingest("u.csv", b"timestamp,cpu,memory\n2024-01-01,50,40\n2024-01-02,,45\n").unwrap();
+        let meta = Meta::of(&file);
+        assert_eq!(meta.series[1].same_times_as, Some(0));
+        let mut columns = Vec::new();
+        for (s, m) in file.series.iter().zip(&meta.series) {
+            if m.same_times_as.is_none() {
+                columns.push(s.timestamps.iter().map(|&t| t as f64).collect());
+            }
+            columns.push(s.values.clone());
+        }
+        assert_eq!(columns.len(), 3);
+        let json = serde_json::to_string(&meta).unwrap();
+        let back = serde_json::from_str::<Meta>(&json).unwrap().into_file("u.csv".into(), columns).unwrap();
+        assert_eq!(back.series[0].timestamps, file.series[0].timestamps);
+        assert_eq!(back.series[1].timestamps, file.series[1].timestamps);
+        assert!(back.series[0].values[1].is_nan() && file.series[0].values[1].is_nan());
+        assert_eq!(back.series[1].values, file.series[1].values);
+        assert_eq!(back.diagnostics, file.diagnostics);
+        // A wrong column count is an error, not a panic.
+        let meta = serde_json::from_str::<Meta>(&json).unwrap();
+        assert!(meta.into_file("u.csv".into(), vec![]).is_err());
+    }
+
+    #[test]
     fn numbers_for_people() {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");

@@ -6,8 +6,9 @@
 //! copied):
 //! - page → worker: `{id, name, bytes: ArrayBuffer}`
 //! - worker → page: `{id: 0, kind: "ready"}` once, then per job `{id, kind: "progress", fraction}`,
-//!   and finally `{id, kind: "done", meta: "<json>", columns: [Float64Array, ...]}` (timestamps
-//!   and values of each series, in order) or `{id, kind: "error", message}`.
+//!   and finally `{id, kind: "done", meta: "<json>", columns: [Float64Array, ...]}` (per series in
+//!   order: its timestamps — unless it shares those of an earlier series, as the columns of one
+//!   CSV do — then its values) or `{id, kind: "error", message}`.
 
 pub mod client;
 pub mod service;
@@ -31,6 +32,9 @@ pub struct SeriesMeta {
     pub unit: Option<String>,
     pub kind: SeriesKind,
     pub len: usize,
+    /// The earlier series whose timestamps this one shares (no timestamp column is sent for it).
+    #[serde(default)]
+    pub same_times_as: Option<usize>,
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -48,7 +52,14 @@ impl Meta {
             series: file
                 .series
                 .iter()
-                .map(|s| SeriesMeta { name: s.name.clone(), unit: s.unit.clone(), kind: s.kind, len: s.len() })
+                .enumerate()
+                .map(|(i, s)| SeriesMeta {
+                    name: s.name.clone(),
+                    unit: s.unit.clone(),
+                    kind: s.kind,
+                    len: s.len(),
+                    same_times_as: file.series[..i].iter().position(|p| p.timestamps == s.timestamps),
+                })
                 .collect(),
             diagnostics: file
                 .diagnostics
@@ -63,23 +74,26 @@ impl Meta {
         }
     }
 
-    /// Reassembles the file from its meta and its columns (two per series: timestamps, values).
-    pub fn into_file(self, name: String, mut columns: Vec<Vec<f64>>) -> Result<LoadedFile, String> {
-        if columns.len() != 2 * self.series.len() {
-            return Err(format!(
-                "{name}: the parser returned {} columns for {} series",
-                columns.len(),
-                self.series.len()
-            ));
+    /// Reassembles the file from its meta and its columns (see the module docs for their order).
+    pub fn into_file(self, name: String, columns: Vec<Vec<f64>>) -> Result<LoadedFile, String> {
+        let expected = self.series.iter().map(|m| if m.same_times_as.is_some() { 1 } else { 2 }).sum::<usize>();
+        if columns.len() != expected {
+            return Err(format!("{name}: the parser returned {} columns, not {expected}", columns.len()));
         }
-        let mut series = Vec::with_capacity(self.series.len());
-        let mut cols = columns.drain(..);
+        let mut series: Vec<Series> = Vec::with_capacity(self.series.len());
+        let mut cols = columns.into_iter();
         for m in self.series {
-            let (Some(ts), Some(values)) = (cols.next(), cols.next()) else { break };
-            if ts.len() != m.len || values.len() != m.len {
+            let timestamps: Vec<i64> = match m.same_times_as {
+                Some(j) => match series.get(j) {
+                    Some(s) => s.timestamps.clone(),
+                    None => return Err(format!("{name}: series \"{}\" refers to a missing series", m.name)),
+                },
+                None => cols.next().unwrap_or_default().into_iter().map(|t| t as i64).collect(),
+            };
+            let values = cols.next().unwrap_or_default();
+            if timestamps.len() != m.len || values.len() != m.len {
                 return Err(format!("{name}: series \"{}\" came back with the wrong number of points", m.name));
             }
-            let timestamps = ts.into_iter().map(|t| t as i64).collect();
             series.push(Series { name: m.name, unit: m.unit, kind: m.kind, timestamps, values });
         }
         let diagnostics = self

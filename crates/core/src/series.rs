@@ -106,12 +106,11 @@ impl Spacing {
     /// Measures `timestamps` (expected strictly increasing; anything else gives meaningless
     /// figures, never a panic). One pass plus a linear-time median.
     pub fn of(timestamps: &[i64]) -> Spacing {
-        let mut steps: Vec<i64> = timestamps.windows(2).map(|w| interval(w[0], w[1])).collect();
-        let intervals = steps.len();
+        let intervals = timestamps.len().saturating_sub(1);
         if intervals == 0 {
             return Spacing::default();
         }
-        let step_ms = *steps.select_nth_unstable(intervals / 2).1;
+        let step_ms = median_interval(timestamps);
         let mut sp = Spacing { step_ms, intervals, ..Spacing::default() };
         if step_ms <= 0 {
             return sp;
@@ -142,6 +141,31 @@ impl Spacing {
     pub fn is_gap(&self, interval_ms: i64) -> bool {
         self.step_ms > 0 && i128::from(interval_ms) * 2 > i128::from(self.step_ms) * 3
     }
+}
+
+/// The median interval. Metric series are nearly always regular, so first a Boyer–Moore majority
+/// vote (two passes, no allocation): a value held by more than half of the intervals is the
+/// median. Otherwise a linear-time selection over a copy.
+fn median_interval(timestamps: &[i64]) -> i64 {
+    let steps = || timestamps.windows(2).map(|w| interval(w[0], w[1]));
+    let (mut candidate, mut votes) = (0i64, 0usize);
+    for d in steps() {
+        if votes == 0 {
+            candidate = d;
+            votes = 1;
+        } else if d == candidate {
+            votes += 1;
+        } else {
+            votes -= 1;
+        }
+    }
+    let n = timestamps.len().saturating_sub(1);
+    if steps().filter(|&d| d == candidate).count() * 2 > n {
+        return candidate;
+    }
+    let mut all: Vec<i64> = steps().collect();
+    let mid = all.len() / 2;
+    *all.select_nth_unstable(mid).1
 }
 
 /// `b − a`, saturating instead of overflowing on absurd instants.
@@ -286,6 +310,16 @@ mod tests {
         assert_eq!(crate::time::to_rfc3339(from), "2014-03-09T01:59:00Z");
         assert_eq!(crate::time::to_rfc3339(to), "2014-03-09T03:00:00Z");
         assert_eq!(s.gaps(), vec![(from, to)]);
+    }
+
+    #[test]
+    fn median_interval_with_and_without_a_majority() {
+        // A majority step (5 of 7 intervals).
+        assert_eq!(median_interval(&[0, 5, 10, 15, 20, 100, 105, 200]), 5);
+        // No majority: sorted intervals 1, 2, 3, 10, 20 → median 3 (index len/2).
+        assert_eq!(median_interval(&[0, 10, 12, 13, 33, 36]), 3);
+        // Even count without a majority takes the upper middle, as select_nth(len/2) does.
+        assert_eq!(median_interval(&[0, 1, 3, 6, 10]), 3);
     }
 
     #[test]

@@ -121,35 +121,50 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
     let mut row_lines: Vec<usize> = Vec::with_capacity(rows_guess);
     let needed = ts_col.max(*value_cols.last().unwrap_or(&0)) + 1;
 
-    let total = text.len().max(1) as f64;
-    // Fields of the current row. Unquoted rows (nearly all) are split in one pass over the bytes
-    // into slices of the input; a row with a quote goes through `split_fields`.
+    // The data rows, in one pass over the bytes from the first data line: fields are split at the
+    // delimiter and rows at LF, CRLF or a lone CR (numbered as `Lines` numbers them), into slices
+    // of the input. A row with a quote goes through `split_fields`; blank lines are skipped.
+    let mut rest = lines.skip(usize::from(has_header)).peekable();
+    let (mut line_no, mut pos) = match rest.peek() {
+        Some(&(no, line)) => (no, (line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)),
+        None => (0, text.len()),
+    };
+    let b = text.as_bytes();
+    let total = b.len().max(1) as f64;
     let mut cells: Vec<&str> = Vec::with_capacity(width + 1);
-    for (line_no, line) in lines.skip(usize::from(has_header)) {
+    while pos < b.len() {
         if line_no % 65_536 == 0 {
-            // The line borrows from `text`: its address gives the offset. Rows are 90 % of the work.
-            let offset = (line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-            progress(0.9 * offset as f64 / total);
+            progress(0.9 * pos as f64 / total); // rows are 90 % of the work
         }
         cells.clear();
-        let bytes = line.as_bytes();
-        let mut start = 0;
-        let mut quoted = false;
-        for (i, &c) in bytes.iter().enumerate() {
+        let (line_start, mut field_start, mut quoted) = (pos, pos, false);
+        let mut i = pos;
+        while i < b.len() {
+            let c = b[i];
             if c == delimiter {
-                cells.push(line.get(start..i).unwrap_or(""));
-                start = i + 1;
+                cells.push(text.get(field_start..i).unwrap_or(""));
+                field_start = i + 1;
+            } else if c == b'\n' || c == b'\r' {
+                break;
             } else if c == b'"' {
                 quoted = true;
-                break;
             }
+            i += 1;
+        }
+        let line_end = i;
+        pos = if b.get(i) == Some(&b'\r') && b.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+        let this_line = line_no;
+        line_no += 1;
+        let line = text.get(line_start..line_end).unwrap_or("");
+        if cells.is_empty() && line.bytes().all(|c| c.is_ascii_whitespace()) && line.trim().is_empty() {
+            continue;
         }
         if quoted {
             split_fields(line, delimiter, &mut fields);
             let owned: Vec<&str> = fields.iter().map(|c| c.as_ref()).collect();
             read_row(
                 &owned,
-                line_no,
+                this_line,
                 ts_col,
                 encoding,
                 needed,
@@ -160,10 +175,10 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
                 &mut diags,
             );
         } else {
-            cells.push(line.get(start..).unwrap_or(""));
+            cells.push(text.get(field_start..line_end).unwrap_or(""));
             read_row(
                 &cells,
-                line_no,
+                this_line,
                 ts_col,
                 encoding,
                 needed,

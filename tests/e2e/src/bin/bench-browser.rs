@@ -65,7 +65,7 @@ async fn main() {
         std::process::exit(1);
     }
     let s = &result["summary"];
-    println!("ingest of {:.1} MB in headless Chromium (median of 3):", s["mb"].as_f64().unwrap_or(0.0));
+    println!("ingest of {:.1} MB in headless Chromium (median of 5 after a warm-up):", s["mb"].as_f64().unwrap_or(0.0));
     for (name, key) in
         [("headroom (wasm worker)", "headroom_mb_s"), ("papaparse", "papaparse_mb_s"), ("d3-dsv", "d3_dsv_mb_s")]
     {
@@ -77,6 +77,16 @@ async fn main() {
         "  wasm memory / file size {:>8.2}x  (target <= 3x)",
         s["wasm_memory_per_file_byte"].as_f64().unwrap_or(0.0)
     );
+    if let Some(phases) = result["runs"]["headroom"]["worker_phases_ms"].as_array() {
+        for p in phases {
+            println!(
+                "  headroom worker phases: copy in {:.0} ms, parse {:.0} ms, pack out {:.0} ms",
+                p["copy"].as_f64().unwrap_or(0.0),
+                p["parse"].as_f64().unwrap_or(0.0),
+                p["pack"].as_f64().unwrap_or(0.0)
+            );
+        }
+    }
     let out = root.join("target/bench-browser.json");
     let _ = std::fs::write(&out, serde_json::to_string_pretty(&result).unwrap_or_default());
     println!("details: {}", out.display());
