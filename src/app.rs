@@ -1,5 +1,7 @@
 //! The page: a drop zone, what was loaded, and what went wrong.
 
+use std::sync::Arc;
+
 use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -49,7 +51,7 @@ async fn fetch_sample() -> Result<ArrayBuffer, String> {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let files = RwSignal::new(Vec::<LoadedFile>::new());
+    let files = RwSignal::new(Vec::<Arc<LoadedFile>>::new());
     let errors = RwSignal::new(Vec::<String>::new());
 
     let mapping = RwSignal::new(Mapping::new());
@@ -84,7 +86,7 @@ pub fn App() -> impl IntoView {
                     Err(e) => Err(e),
                 };
                 match result {
-                    Ok(file) => files.update(|fs| add_file(fs, file)),
+                    Ok(file) => files.update(|fs| add_file(fs, Arc::new(file))),
                     Err(e) if e == CANCELLED => {}
                     Err(e) => errors.update(|es| es.push(e)),
                 }

@@ -43,10 +43,9 @@ fn text(root: &web_sys::HtmlElement, css: &str) -> String {
 #[wasm_bindgen_test]
 async fn series_card_shows_name_points_span_and_a_chart_of_every_point() {
     load_echarts();
-    let file = ingest(SAMPLE_FILE, SAMPLE).unwrap();
-    let series = file.series[0].clone();
+    let file = std::sync::Arc::new(ingest(SAMPLE_FILE, SAMPLE).unwrap());
     let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <SeriesCard series=series.clone() /> });
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <SeriesCard file=file.clone() index=0 /> });
     settle().await;
     assert_eq!(text(&root, "[data-testid=series-name]"), "ec2_cpu_utilization_5f5533");
     assert_eq!(text(&root, "[data-testid=series-points]"), "4,032 points");

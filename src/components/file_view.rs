@@ -1,13 +1,14 @@
 //! A loaded file: its series (name, points, time span, chart) and its diagnostics.
 
-use headroom_core::Series;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::series_chart::{SeriesChart, MAX_CHART_POINTS};
 use crate::state::{bytes_text, diagnostic_text, points_text, range_text, span_text, thousands, LoadedFile};
 
 #[component]
-pub fn FileView(file: LoadedFile, on_remove: Callback<String>) -> impl IntoView {
+pub fn FileView(file: Arc<LoadedFile>, on_remove: Callback<String>) -> impl IntoView {
     let name = file.name.clone();
     let count = file.series.len();
     let summary = format!("{} · {} series", bytes_text(file.bytes), count);
@@ -21,13 +22,15 @@ pub fn FileView(file: LoadedFile, on_remove: Callback<String>) -> impl IntoView 
                     on:click=move |_| on_remove.run(name.clone())>"Remove"</button>
             </header>
             <Diagnostics diagnostics />
-            {file.series.into_iter().map(|s| view! { <SeriesCard series=s /> }).collect_view()}
+            {(0..count).map(|index| view! { <SeriesCard file=file.clone() index /> }).collect_view()}
         </section>
     }
 }
 
+/// Series `index` of `file`: name, kind, points, time span, range and chart.
 #[component]
-pub fn SeriesCard(series: Series) -> impl IntoView {
+pub fn SeriesCard(file: Arc<LoadedFile>, index: usize) -> impl IntoView {
+    let Some(series) = file.series.get(index) else { return ().into_any() };
     let kind = match &series.unit {
         Some(u) => format!("{} · {u}", series.kind.label()),
         None => series.kind.label().to_string(),
@@ -41,18 +44,19 @@ pub fn SeriesCard(series: Series) -> impl IntoView {
             <p class="figures">
                 <span data-testid="series-points">{points_text(series.len())}</span>
                 " · "
-                <span data-testid="series-span">{span_text(&series)}</span>
+                <span data-testid="series-span">{span_text(series)}</span>
             </p>
-            <p class="figures muted">{range_text(&series)}</p>
+            <p class="figures muted">{range_text(series)}</p>
             {(series.len() > MAX_CHART_POINTS).then(|| view! {
                 <p class="figures muted" data-testid="chart-note">
                     {format!("The chart draws {} of the {} points (largest-triangle downsampling keeps the peaks); every figure uses all of them.",
                         thousands(MAX_CHART_POINTS), thousands(series.len()))}
                 </p>
             })}
-            <SeriesChart series />
+            <SeriesChart file=file.clone() index />
         </article>
     }
+    .into_any()
 }
 
 /// Every problem found in a file, located by line and column. Closed by default; the summary says

@@ -1,11 +1,13 @@
 //! Which loaded series feeds which metric: one labelled select per metric.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::state::{all_series, LoadedFile, Mapping, Metric};
 
 #[component]
-pub fn MetricMapping(files: Signal<Vec<LoadedFile>>, mapping: RwSignal<Mapping>) -> impl IntoView {
+pub fn MetricMapping(files: Signal<Vec<Arc<LoadedFile>>>, mapping: RwSignal<Mapping>) -> impl IntoView {
     let choices = Memo::new(move |_| files.with(|fs| all_series(fs)));
     view! {
         <section class="mapping" data-testid="metric-mapping" aria-labelledby="mapping-title">

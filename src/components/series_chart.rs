@@ -6,10 +6,13 @@ use charming::element::{AxisType, Tooltip, Trigger};
 use charming::series::Line;
 use charming::Chart;
 use headroom_core::Series;
+use std::sync::Arc;
+
 use leptos::html::Div;
 use leptos::prelude::*;
 
 use super::echarts;
+use crate::state::LoadedFile;
 
 /// The most points a chart draws; longer series are downsampled for display only (LTTB, which
 /// keeps peaks), never for the figures or the models.
@@ -37,12 +40,14 @@ pub fn chart_for(series: &Series) -> Chart {
         .series(Line::new().name(series.name.clone()).show_symbol(false).data(data))
 }
 
-/// A line chart of `series`. If the chart library did not load, says so instead of failing.
+/// A line chart of series `index` of `file`. If the chart library did not load, says so instead
+/// of failing.
 #[component]
-pub fn SeriesChart(series: Series) -> impl IntoView {
+pub fn SeriesChart(file: Arc<LoadedFile>, index: usize) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     let available = echarts::available();
-    let chart = chart_for(&series);
+    let Some(series) = file.series.get(index) else { return ().into_any() };
+    let chart = chart_for(series);
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let (Some(el), true) = (node.get(), available) {
@@ -73,4 +78,5 @@ pub fn SeriesChart(series: Series) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="chart-missing">{e}</p> })}
         </div>
     }
+    .into_any()
 }

@@ -1,6 +1,7 @@
 //! The app's plain data: what was loaded, and the text the page shows about it. No signals and no
 //! DOM here, so it is testable on its own; components hold these values in signals.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use headroom_core::time::{human_duration, to_rfc3339};
@@ -9,7 +10,8 @@ use headroom_core::{Diagnostic, Series, SeriesKind};
 /// The bundled real export behind "Try sample data" (NAB, MIT; see `public/sample/LICENSE.txt`).
 pub const SAMPLE_FILE: &str = "ec2_cpu_utilization_5f5533.csv";
 
-/// One file the user loaded, with what Headroom read from it.
+/// One file the user loaded, with what Headroom read from it. The page holds it in an `Arc`:
+/// re-rendering never copies a file's series.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadedFile {
     pub name: String,
@@ -38,8 +40,9 @@ pub fn ingest_with_progress(name: &str, bytes: &[u8], progress: &mut dyn FnMut(f
 
 /// Adds a file to the loaded set; a file of the same name is replaced (re-dropping an updated
 /// export refreshes it rather than duplicating it).
-pub fn add_file(files: &mut Vec<LoadedFile>, file: LoadedFile) {
-    match files.iter_mut().find(|f| f.name == file.name) {
+pub fn add_file<F: Borrow<LoadedFile>>(files: &mut Vec<F>, file: F) {
+    let name = Borrow::<LoadedFile>::borrow(&file).name.clone();
+    match files.iter_mut().find(|f| Borrow::<LoadedFile>::borrow(&**f).name == name) {
         Some(existing) => *existing = file,
         None => files.push(file),
     }
@@ -104,23 +107,24 @@ impl SeriesRef {
 pub type Mapping = BTreeMap<Metric, SeriesRef>;
 
 /// Every loaded series, in load order.
-pub fn all_series(files: &[LoadedFile]) -> Vec<SeriesRef> {
+pub fn all_series<F: Borrow<LoadedFile>>(files: &[F]) -> Vec<SeriesRef> {
     files
         .iter()
+        .map(Borrow::borrow)
         .flat_map(|f| f.series.iter().map(|s| SeriesRef { file: f.name.clone(), series: s.name.clone() }))
         .collect()
 }
 
 /// Keeps the mapping true to what is loaded: forgets series that are gone, and gives each metric
 /// without a series the first loaded series of its kind. A choice the user made stays.
-pub fn auto_map(mapping: &mut Mapping, files: &[LoadedFile]) {
+pub fn auto_map<F: Borrow<LoadedFile>>(mapping: &mut Mapping, files: &[F]) {
     let all = all_series(files);
     mapping.retain(|_, r| all.contains(r));
     for m in Metric::ALL {
         if mapping.contains_key(&m) {
             continue;
         }
-        let found = files.iter().find_map(|f| {
+        let found = files.iter().map(Borrow::borrow).find_map(|f: &LoadedFile| {
             f.series
                 .iter()
                 .find(|s| s.kind == m.kind())
@@ -272,7 +276,7 @@ mod tests {
         auto_map(&mut mapping, std::slice::from_ref(&cpu));
         assert_eq!(mapping[&Metric::Cpu].series, "memory");
         // Removing the file forgets its series.
-        auto_map(&mut mapping, &[]);
+        auto_map::<LoadedFile>(&mut mapping, &[]);
         assert!(mapping.is_empty());
     }
 

@@ -120,3 +120,29 @@ fn a_bad_file_among_good_ones_still_reports_the_good_ones() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["series"][0]["name"], "grok_asg_anomaly");
 }
+
+#[test]
+fn reads_monitoring_json_exports_too() {
+    let formats = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/formats");
+    let prom = formats.join("prometheus/prometheus_docs_query_range_up.json");
+    let cw = formats.join("aws_cloudwatch/get-metric-statistics_cpu_max_1h_awscli-example.json");
+    let out = headroom(&["inspect", "--json", prom.to_str().unwrap(), cw.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<_> = v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["points"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("up{instance=\"localhost:9090\",job=\"prometheus\"}", 3),
+            ("up{instance=\"localhost:9091\",job=\"node\"}", 3),
+            ("CPUUtilization.Maximum", 23),
+        ]
+    );
+    assert_eq!(v["series"][2]["unit"], "%");
+    assert_eq!(v["series"][0]["start"], "2015-07-01T20:10:30.781Z");
+}
