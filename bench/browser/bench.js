@@ -4,11 +4,11 @@
 //   - Papa.parse(text, {header: true, dynamicTyping: true});
 //   - d3-dsv csvParseRows(text, row → [Date, Number, ...]).
 // Papa and d3 need a string, so their time includes TextDecoder; Headroom's includes the transfer
-// to and from the worker. Each runs once to warm up (JIT tiers, worker start), then REPS times;
-// the median counts. Results go to window.__bench.
+// to and from the worker. Each runs once to warm up (JIT tiers, worker start), then they take
+// turns for REPS rounds; the medians count. Results go to window.__bench.
 'use strict';
 
-const REPS = 5;
+const REPS = 7;
 const out = document.getElementById('out');
 const log = (s) => { out.textContent += '\n' + s; };
 
@@ -25,9 +25,10 @@ function startWorker() {
   });
 }
 
-function headroomParse(worker, buffer) {
+// `copy` is transferred (and so detached): the caller makes it, outside the timing, as the app
+// hands the worker the ArrayBuffer that File.arrayBuffer() gave it, without a copy.
+function headroomParse(worker, copy) {
   return new Promise((resolve, reject) => {
-    const copy = buffer.slice(0); // the transfer detaches it
     worker.onmessage = (ev) => {
       const m = ev.data;
       if (m.kind === 'done') resolve(m);
@@ -37,12 +38,6 @@ function headroomParse(worker, buffer) {
   });
 }
 
-async function time(fn) {
-  const t0 = performance.now();
-  const r = await fn();
-  return [performance.now() - t0, r];
-}
-
 async function main() {
   const resp = await fetch('bench.csv');
   const buffer = await resp.arrayBuffer();
@@ -50,54 +45,37 @@ async function main() {
   log(`bench.csv: ${mb.toFixed(1)} MB`);
   const results = { bytes: buffer.byteLength, runs: {} };
 
-  // Headroom (wasm, in its worker).
+  // Each parser runs once to warm up, then the three take turns, REPS rounds, so that whatever
+  // else the machine is doing weighs on all of them alike.
   const worker = await startWorker();
-  const hr = [];
-  const phases = [];
-  let memory = 0, points = 0;
-  await headroomParse(worker, buffer); // warm-up
-  for (let i = 0; i < REPS; i++) {
-    const t0 = performance.now();
-    const m = await headroomParse(worker, buffer);
-    hr.push(performance.now() - t0);
-    memory = Math.max(memory, m.memory || 0);
-    if (m.timings) phases.push(m.timings);
-    if (m.timings) log(`  headroom worker: copy ${m.timings.copy.toFixed(0)} ms, parse ${m.timings.parse.toFixed(0)} ms, pack ${m.timings.pack.toFixed(0)} ms`);
-    points = JSON.parse(m.meta).series.reduce((n, s) => n + s.len, 0);
-  }
-  results.runs.headroom = { ms: hr, points, wasm_memory_bytes: memory, worker_phases_ms: phases };
-  log(`headroom: ${hr.map((x) => x.toFixed(0)).join(', ')} ms; ${points} points; wasm memory ${(memory / 1e6).toFixed(0)} MB`);
-
-  // Papa Parse.
-  const pp = [];
-  let rows = 0;
-  Papa.parse(new TextDecoder().decode(buffer), { header: true, dynamicTyping: true, skipEmptyLines: true }); // warm-up
-  for (let i = 0; i < REPS; i++) {
-    const [ms, r] = await time(async () => {
-      const text = new TextDecoder().decode(buffer);
-      return Papa.parse(text, { header: true, dynamicTyping: true, skipEmptyLines: true });
-    });
-    pp.push(ms);
-    rows = r.data.length;
-  }
-  results.runs.papaparse = { ms: pp, rows };
-  log(`papaparse: ${pp.map((x) => x.toFixed(0)).join(', ')} ms; ${rows} rows`);
-
-  // d3-dsv with number and date conversion.
-  const dd = [];
+  const papa = () => Papa.parse(new TextDecoder().decode(buffer), { header: true, dynamicTyping: true, skipEmptyLines: true });
   const d3Convert = (row, j) => j === 0 ? null
     : [Date.parse(row[0].replace(' ', 'T') + 'Z'), +row[1], +row[2], +row[3], +row[4]];
-  d3.csvParseRows(new TextDecoder().decode(buffer), d3Convert); // warm-up
+  const d3parse = () => d3.csvParseRows(new TextDecoder().decode(buffer), d3Convert);
+  await headroomParse(worker, buffer.slice(0));
+  papa();
+  d3parse();
+  const hr = [], pp = [], dd = [], phases = [];
+  let memory = 0, points = 0, papaRows = 0, d3Rows = 0;
   for (let i = 0; i < REPS; i++) {
-    const [ms, r] = await time(async () => {
-      const text = new TextDecoder().decode(buffer);
-      return d3.csvParseRows(text, d3Convert);
-    });
-    dd.push(ms);
-    rows = r.length;
+    const copy = buffer.slice(0);
+    let t0 = performance.now();
+    const m = await headroomParse(worker, copy);
+    hr.push(performance.now() - t0);
+    memory = Math.max(memory, m.memory || 0);
+    points = JSON.parse(m.meta).series.reduce((n, s) => n + s.len, 0);
+    if (m.timings) phases.push(m.timings);
+    t0 = performance.now();
+    papaRows = papa().data.length;
+    pp.push(performance.now() - t0);
+    t0 = performance.now();
+    d3Rows = d3parse().length;
+    dd.push(performance.now() - t0);
+    log(`round ${i + 1}: headroom ${hr[i].toFixed(0)} ms, papaparse ${pp[i].toFixed(0)} ms, d3-dsv ${dd[i].toFixed(0)} ms`);
   }
-  results.runs.d3_dsv = { ms: dd, rows };
-  log(`d3-dsv: ${dd.map((x) => x.toFixed(0)).join(', ')} ms; ${rows} rows`);
+  results.runs.headroom = { ms: hr, points, wasm_memory_bytes: memory, worker_phases_ms: phases };
+  results.runs.papaparse = { ms: pp, rows: papaRows };
+  results.runs.d3_dsv = { ms: dd, rows: d3Rows };
 
   const h = median(hr);
   results.summary = {

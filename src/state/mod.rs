@@ -282,16 +282,16 @@ mod tests {
 
     #[test]
     fn the_worker_wire_format_round_trips_and_sends_shared_timestamps_once() {
-        use crate::worker::Meta;
+        use crate::worker::{Column, Meta};
         let file = ingest("u.csv", b"timestamp,cpu,memory\n2024-01-01,50,40\n2024-01-02,,45\n").unwrap();
         let meta = Meta::of(&file);
         assert_eq!(meta.series[1].same_times_as, Some(0));
         let mut columns = Vec::new();
         for (s, m) in file.series.iter().zip(&meta.series) {
             if m.same_times_as.is_none() {
-                columns.push(s.timestamps.iter().map(|&t| t as f64).collect());
+                columns.push(Column::Times(s.timestamps.clone()));
             }
-            columns.push(s.values.clone());
+            columns.push(Column::Values(s.values.clone()));
         }
         assert_eq!(columns.len(), 3);
         let json = serde_json::to_string(&meta).unwrap();
@@ -304,6 +304,9 @@ mod tests {
         // A wrong column count is an error, not a panic.
         let meta = serde_json::from_str::<Meta>(&json).unwrap();
         assert!(meta.into_file("u.csv".into(), vec![]).is_err());
+        let meta = serde_json::from_str::<Meta>(&json).unwrap();
+        let swapped = vec![Column::Values(vec![]), Column::Times(vec![]), Column::Values(vec![])];
+        assert!(meta.into_file("u.csv".into(), swapped).is_err());
     }
 
     #[test]

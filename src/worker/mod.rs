@@ -6,9 +6,9 @@
 //! copied):
 //! - page → worker: `{id, name, bytes: ArrayBuffer}`
 //! - worker → page: `{id: 0, kind: "ready"}` once, then per job `{id, kind: "progress", fraction}`,
-//!   and finally `{id, kind: "done", meta: "<json>", columns: [Float64Array, ...]}` (per series in
-//!   order: its timestamps — unless it shares those of an earlier series, as the columns of one
-//!   CSV do — then its values) or `{id, kind: "error", message}`.
+//!   and finally `{id, kind: "done", meta: "<json>", columns: [...]}` (per series in order: its
+//!   timestamps as a `BigInt64Array` — unless it shares those of an earlier series, as the columns
+//!   of one CSV do — then its values as a `Float64Array`) or `{id, kind: "error", message}`.
 
 pub mod client;
 pub mod service;
@@ -17,6 +17,13 @@ use headroom_core::{Diagnostic, Series, SeriesKind};
 use serde::{Deserialize, Serialize};
 
 use crate::state::LoadedFile;
+
+/// One numeric column of a parse result.
+#[derive(Debug, PartialEq)]
+pub enum Column {
+    Times(Vec<i64>),
+    Values(Vec<f64>),
+}
 
 /// What a parse result carries besides its numeric columns.
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -75,7 +82,7 @@ impl Meta {
     }
 
     /// Reassembles the file from its meta and its columns (see the module docs for their order).
-    pub fn into_file(self, name: String, columns: Vec<Vec<f64>>) -> Result<LoadedFile, String> {
+    pub fn into_file(self, name: String, columns: Vec<Column>) -> Result<LoadedFile, String> {
         let expected = self.series.iter().map(|m| if m.same_times_as.is_some() { 1 } else { 2 }).sum::<usize>();
         if columns.len() != expected {
             return Err(format!("{name}: the parser returned {} columns, not {expected}", columns.len()));
@@ -88,9 +95,14 @@ impl Meta {
                     Some(s) => s.timestamps.clone(),
                     None => return Err(format!("{name}: series \"{}\" refers to a missing series", m.name)),
                 },
-                None => cols.next().unwrap_or_default().into_iter().map(|t| t as i64).collect(),
+                None => match cols.next() {
+                    Some(Column::Times(t)) => t,
+                    _ => return Err(format!("{name}: series \"{}\" came back without its timestamps", m.name)),
+                },
             };
-            let values = cols.next().unwrap_or_default();
+            let Some(Column::Values(values)) = cols.next() else {
+                return Err(format!("{name}: series \"{}\" came back without its values", m.name));
+            };
             if timestamps.len() != m.len || values.len() != m.len {
                 return Err(format!("{name}: series \"{}\" came back with the wrong number of points", m.name));
             }

@@ -1,6 +1,6 @@
 //! The worker's side: receive bytes, parse with `headroom-core`, post the result back.
 
-use js_sys::{Array, Float64Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
@@ -65,8 +65,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
             let columns = Array::new();
             for (s, m) in file.series.iter().zip(&meta.series) {
                 if m.same_times_as.is_none() {
-                    let ts: Vec<f64> = s.timestamps.iter().map(|&t| t as f64).collect();
-                    columns.push(&Float64Array::from(ts.as_slice()));
+                    columns.push(&BigInt64Array::from(s.timestamps.as_slice()));
                 }
                 columns.push(&Float64Array::from(s.values.as_slice()));
             }

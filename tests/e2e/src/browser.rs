@@ -30,6 +30,15 @@ pub struct Browser {
     _profile: TempDir,
 }
 
+impl Drop for Browser {
+    /// Dropping the harness (even after a failed assertion) leaves no Chromium behind: every
+    /// process started with this session's own profile directory is ended.
+    fn drop(&mut self) {
+        let profile = self._profile.0.display().to_string();
+        let _ = std::process::Command::new("pkill").arg("-KILL").arg("-f").arg("--").arg(&profile).status();
+    }
+}
+
 struct TempDir(PathBuf);
 
 impl Drop for TempDir {
@@ -185,6 +194,6 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let _ = self.client.close().await;
+        let _ = self.client.clone().close().await;
     }
 }

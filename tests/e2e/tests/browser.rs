@@ -148,6 +148,7 @@ async fn a_large_file_parses_in_the_worker_with_progress_and_can_be_cancelled() 
     drop_generated(&b, "huge.csv", 2_000_000).await;
     let progress = b.text("[data-testid=progress]").await;
     assert!(progress.contains("huge.csv"), "{progress}");
+    b.screenshot("progress-1280.png").await;
     b.client.find(Locator::Css("[data-testid=cancel]")).await.unwrap().click().await.unwrap();
     b.eventually(
         "the progress panel to go",

@@ -7,10 +7,10 @@
 
 use std::borrow::Cow;
 
-use super::text::{parse_cell, split_fields, Cell, Lines};
+use super::text::{fast_decimal, parse_cell, split_fields, Cell, Lines};
 use super::{finish_series, source_stem, Diagnostics, Format, IngestError, Parsed};
 use crate::series::{Series, SeriesKind};
-use crate::time::{parse_datetime, EpochUnit};
+use crate::time::{parse_datetime, parse_datetime_cached, DateCache, EpochUnit};
 
 const SAMPLE_LINES: usize = 50;
 
@@ -23,10 +23,15 @@ enum TimeEncoding {
 
 impl TimeEncoding {
     fn read(self, cell: &str) -> Option<i64> {
+        self.read_cached(cell, &mut DateCache::default())
+    }
+
+    fn read_cached(self, cell: &str, cache: &mut DateCache) -> Option<i64> {
         match self {
-            TimeEncoding::Text => parse_datetime(cell),
+            TimeEncoding::Text => parse_datetime_cached(cell, cache),
             TimeEncoding::Epoch(unit) => {
-                let v: f64 = cell.trim().parse().ok()?;
+                let cell = cell.trim_ascii();
+                let v: f64 = fast_decimal(cell.as_bytes()).or_else(|| cell.trim().parse().ok())?;
                 (v.is_finite() && EpochUnit::guess(v).is_some()).then(|| unit.to_millis(v))
             }
         }
@@ -132,6 +137,7 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
     let b = text.as_bytes();
     let total = b.len().max(1) as f64;
     let mut cells: Vec<&str> = Vec::with_capacity(width + 1);
+    let mut dates = DateCache::default();
     while pos < b.len() {
         if line_no % 65_536 == 0 {
             progress(0.9 * pos as f64 / total); // rows are 90 % of the work
@@ -167,6 +173,7 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
                 this_line,
                 ts_col,
                 encoding,
+                &mut dates,
                 needed,
                 decimal_comma,
                 &mut times,
@@ -181,6 +188,7 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
                 this_line,
                 ts_col,
                 encoding,
+                &mut dates,
                 needed,
                 decimal_comma,
                 &mut times,
@@ -220,6 +228,7 @@ fn read_row(
     line_no: usize,
     ts_col: usize,
     encoding: TimeEncoding,
+    dates: &mut DateCache,
     needed: usize,
     decimal_comma: bool,
     times: &mut Vec<i64>,
@@ -231,7 +240,7 @@ fn read_row(
         diags.push(Some(line_no), None, format!("expected {needed} fields, found {}: row skipped", fields.len()));
         return;
     };
-    let Some(t) = encoding.read(ts_cell) else {
+    let Some(t) = encoding.read_cached(ts_cell, dates) else {
         let what = if ts_cell.trim().is_empty() {
             "empty timestamp".to_string()
         } else {

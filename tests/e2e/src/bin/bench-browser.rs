@@ -65,7 +65,10 @@ async fn main() {
         std::process::exit(1);
     }
     let s = &result["summary"];
-    println!("ingest of {:.1} MB in headless Chromium (median of 5 after a warm-up):", s["mb"].as_f64().unwrap_or(0.0));
+    println!(
+        "ingest of {:.1} MB in headless Chromium (median of 7 interleaved rounds after a warm-up):",
+        s["mb"].as_f64().unwrap_or(0.0)
+    );
     for (name, key) in
         [("headroom (wasm worker)", "headroom_mb_s"), ("papaparse", "papaparse_mb_s"), ("d3-dsv", "d3_dsv_mb_s")]
     {
