@@ -114,6 +114,9 @@ async fn narrow_screen_screenshot() {
     assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     b.screenshot("sample-390.png").await;
+    // Nothing is wider than a phone's screen: no sideways scrolling.
+    let widths = b.js("return [document.documentElement.scrollWidth, window.innerWidth]", vec![]).await;
+    assert!(widths[0].as_u64() <= widths[1].as_u64(), "the page scrolls sideways at 390 px: {widths}");
     b.close().await;
 }
 
