@@ -165,38 +165,28 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
         if cells.is_empty() && line.bytes().all(|c| c.is_ascii_whitespace()) && line.trim().is_empty() {
             continue;
         }
-        if quoted {
+        let owned: Vec<&str>;
+        let row: &[&str] = if quoted {
             split_fields(line, delimiter, &mut fields);
-            let owned: Vec<&str> = fields.iter().map(|c| c.as_ref()).collect();
-            read_row(
-                &owned,
-                this_line,
-                ts_col,
-                encoding,
-                &mut dates,
-                needed,
-                decimal_comma,
-                &mut times,
-                &mut row_lines,
-                &mut cols,
-                &mut diags,
-            );
+            owned = fields.iter().map(|c| c.as_ref()).collect();
+            &owned
         } else {
             cells.push(text.get(field_start..line_end).unwrap_or(""));
-            read_row(
-                &cells,
-                this_line,
-                ts_col,
-                encoding,
-                &mut dates,
-                needed,
-                decimal_comma,
-                &mut times,
-                &mut row_lines,
-                &mut cols,
-                &mut diags,
-            );
-        }
+            &cells
+        };
+        read_row(
+            row,
+            this_line,
+            ts_col,
+            encoding,
+            &mut dates,
+            needed,
+            decimal_comma,
+            &mut times,
+            &mut row_lines,
+            &mut cols,
+            &mut diags,
+        );
     }
 
     if times.is_empty() {
@@ -474,6 +464,19 @@ mod tests {
         assert_eq!(p.diagnostics.len(), 1, "{:?}", p.diagnostics);
         assert_eq!(p.diagnostics[0].line, Some(4));
         assert!(p.diagnostics[0].message.contains("1 missing value"));
+    }
+
+    #[test]
+    fn quoted_data_rows_and_blank_lines_between_rows() {
+        let csv = "time,requests\n\"2024-01-01 00:00:00\",\"1,234\"\n\n  \n2024-01-01 00:01:00,1300\r\n\"2024-01-01 00:02:00\",\"1,250.5\"";
+        let p = parse("q.csv", csv.as_bytes()).unwrap();
+        let s = &p.series[0];
+        assert_eq!(s.values, vec![1234.0, 1300.0, 1250.5]);
+        assert_eq!(s.timestamps, vec![1_704_067_200_000, 1_704_067_260_000, 1_704_067_320_000]);
+        // Line numbers count blank lines: the bad row on line 8 is reported as line 8.
+        let csv = "time,requests\n2024-01-01 00:00:00,1\n\n\n2024-01-01 00:01:00,2\n2024-01-01 00:02:00,2\n2024-01-01 00:03:00,2\nbad,3\n";
+        let p = parse("q.csv", csv.as_bytes()).unwrap();
+        assert_eq!(p.diagnostics[0].line, Some(8), "{:?}", p.diagnostics);
     }
 
     #[test]
