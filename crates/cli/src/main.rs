@@ -1,6 +1,7 @@
 //! `headroom`: Headroom's models on the command line. Thin: every number comes from `headroom-core`.
 
 mod inspect;
+mod size;
 
 use std::process::ExitCode;
 
@@ -21,11 +22,14 @@ struct Cli {
 enum Command {
     /// Read metric exports and summarise each series: points, time span, step, min, max, mean.
     Inspect(inspect::Args),
+    /// Size an M/M/c queue (Erlang C): the fewest servers whose mean queueing wait meets a target.
+    Size(size::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::Size(args) => size::run(&args),
     }
 }

@@ -8,6 +8,7 @@
 //! - [`resample`]: series onto a fixed, epoch-aligned step (mean, max or p95 per bin).
 //! - [`time`]: reading and writing timestamps (UTC epoch milliseconds throughout).
 
+pub mod capacity;
 pub mod display;
 pub mod ingest;
 pub mod resample;

@@ -199,6 +199,28 @@ pub fn to_rfc3339(ms: i64) -> String {
     }
 }
 
+/// Reads a duration as people and policies write it — `5ms`, `2s`, `0.5 s`, `100us`, `1.5m`,
+/// `1 min`, `2h`, `1d`; a bare number is seconds — as seconds. `None` for anything else,
+/// negative or not finite.
+pub fn parse_duration_s(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let split =
+        s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == 'e' || c == 'E')).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let v: f64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => v,
+        "ns" => v / 1e9,
+        "us" | "µs" => v / 1e6,
+        "ms" => v / 1e3,
+        "m" | "min" | "mins" | "minute" | "minutes" => v * 60.0,
+        "h" | "hour" | "hours" => v * 3600.0,
+        "d" | "day" | "days" => v * 86_400.0,
+        _ => return None,
+    };
+    (secs.is_finite() && secs >= 0.0).then_some(secs)
+}
+
 /// A short human form of a duration in milliseconds: `5 min`, `14 d 2 h`, `30 s`, `250 ms`.
 pub fn human_duration(ms: i64) -> String {
     let neg = ms < 0;
@@ -281,6 +303,26 @@ mod tests {
         }
         // A cached date never lets an invalid time through.
         assert_eq!(parse_datetime_cached("2014-02-14 25:00:00", &mut cache), None);
+    }
+
+    #[test]
+    fn durations_as_policies_write_them() {
+        for (s, want) in [
+            ("5ms", 0.005),
+            ("2s", 2.0),
+            ("0.5 s", 0.5),
+            ("100us", 1e-4),
+            ("1.5m", 90.0),
+            ("1 min", 60.0),
+            ("2h", 7200.0),
+            ("1d", 86_400.0),
+            ("3", 3.0),
+        ] {
+            assert_eq!(parse_duration_s(s), Some(want), "{s}");
+        }
+        for s in ["", "ms", "-1s", "5 parsecs", "1e400s", "NaN"] {
+            assert_eq!(parse_duration_s(s), None, "{s}");
+        }
     }
 
     #[test]
