@@ -49,18 +49,24 @@ impl EpochUnit {
 /// space between date and time, `YYYY/MM/DD`, minutes-only times, and bare dates (midnight UTC).
 /// Returns `None` when the text is not one of these.
 pub fn parse_datetime(s: &str) -> Option<i64> {
-    // The usual layout first, on the bytes as they are.
-    if let Some(ms) = parse_fixed(s.trim_ascii().as_bytes()) {
-        return Some(ms);
-    }
-    let s = s.trim();
+    parse_datetime_cached(s, &mut DateCache::default())
+}
+
+/// Every accepted form but the fixed layout that [`parse_fixed_cached`] already tried on the
+/// ASCII-trimmed text.
+fn parse_general(s: &str) -> Option<i64> {
+    let ascii = s.trim_ascii();
+    let s = ascii.trim();
     // Fast reject: every accepted form starts with a four-digit year and a separator.
     let b = s.as_bytes();
     if b.len() < 8 || !b[..4].iter().all(u8::is_ascii_digit) || !(b[4] == b'-' || b[4] == b'/') {
         return None;
     }
-    if let Some(ms) = parse_fixed(b) {
-        return Some(ms);
+    // Padding that is not ASCII white space (a no-break space) hid the fixed layout.
+    if s.len() != ascii.len() {
+        if let Some(ms) = parse_fixed(b) {
+            return Some(ms);
+        }
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp_millis());
@@ -109,9 +115,10 @@ pub struct DateCache {
     days: i64,
 }
 
-/// [`parse_datetime`] with a [`DateCache`] for runs of rows from the same day.
+/// [`parse_datetime`] with a [`DateCache`] for runs of rows from the same day: the fixed layout
+/// first, then every other accepted form.
 pub fn parse_datetime_cached(s: &str, cache: &mut DateCache) -> Option<i64> {
-    parse_fixed_cached(s.trim_ascii().as_bytes(), cache).or_else(|| parse_datetime(s))
+    parse_fixed_cached(s.trim_ascii().as_bytes(), cache).or_else(|| parse_general(s))
 }
 
 fn parse_fixed_cached(b: &[u8], cache: &mut DateCache) -> Option<i64> {
