@@ -11,7 +11,7 @@ use crate::state::{bytes_text, diagnostic_text, points_text, range_text, span_te
 pub fn FileView(file: Arc<LoadedFile>, on_remove: Callback<String>) -> impl IntoView {
     let name = file.name.clone();
     let count = file.series.len();
-    let summary = format!("{} · {} series", bytes_text(file.bytes), count);
+    let summary = format!("{} · {} · {} series", file.format.label(), bytes_text(file.bytes), count);
     let diagnostics = file.diagnostics.clone();
     view! {
         <section class="file" data-testid="file">

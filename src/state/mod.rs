@@ -4,6 +4,7 @@
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
+use headroom_core::ingest::Format;
 use headroom_core::time::{human_duration, to_rfc3339};
 use headroom_core::{Diagnostic, Series, SeriesKind};
 
@@ -15,6 +16,8 @@ pub const SAMPLE_FILE: &str = "ec2_cpu_utilization_5f5533.csv";
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadedFile {
     pub name: String,
+    /// The export format Headroom recognised.
+    pub format: Format,
     pub bytes: usize,
     pub series: Vec<Series>,
     pub diagnostics: Vec<Diagnostic>,
@@ -30,6 +33,7 @@ pub fn ingest_with_progress(name: &str, bytes: &[u8], progress: &mut dyn FnMut(f
     match headroom_core::parse_with_progress(name, bytes, progress) {
         Ok(parsed) => Ok(LoadedFile {
             name: name.to_string(),
+            format: parsed.format,
             bytes: bytes.len(),
             series: parsed.series,
             diagnostics: parsed.diagnostics,

@@ -13,6 +13,7 @@
 pub mod client;
 pub mod service;
 
+use headroom_core::ingest::Format;
 use headroom_core::{Diagnostic, Series, SeriesKind};
 use serde::{Deserialize, Serialize};
 
@@ -28,9 +29,10 @@ pub enum Column {
 /// What a parse result carries besides its numeric columns.
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
 pub struct Meta {
+    pub format: Format,
     pub bytes: usize,
     pub series: Vec<SeriesMeta>,
-    pub diagnostics: Vec<DiagnosticMeta>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
@@ -44,17 +46,10 @@ pub struct SeriesMeta {
     pub same_times_as: Option<usize>,
 }
 
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
-pub struct DiagnosticMeta {
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub path: Option<String>,
-    pub message: String,
-}
-
 impl Meta {
     pub fn of(file: &LoadedFile) -> Meta {
         Meta {
+            format: file.format,
             bytes: file.bytes,
             series: file
                 .series
@@ -68,16 +63,7 @@ impl Meta {
                     same_times_as: file.series[..i].iter().position(|p| p.timestamps == s.timestamps),
                 })
                 .collect(),
-            diagnostics: file
-                .diagnostics
-                .iter()
-                .map(|d| DiagnosticMeta {
-                    line: d.line,
-                    column: d.column,
-                    path: d.path.clone(),
-                    message: d.message.clone(),
-                })
-                .collect(),
+            diagnostics: file.diagnostics.clone(),
         }
     }
 
@@ -108,11 +94,6 @@ impl Meta {
             }
             series.push(Series { name: m.name, unit: m.unit, kind: m.kind, timestamps, values });
         }
-        let diagnostics = self
-            .diagnostics
-            .into_iter()
-            .map(|d| Diagnostic { line: d.line, column: d.column, path: d.path, message: d.message })
-            .collect();
-        Ok(LoadedFile { name, bytes: self.bytes, series, diagnostics })
+        Ok(LoadedFile { name, format: self.format, bytes: self.bytes, series, diagnostics: self.diagnostics })
     }
 }

@@ -16,7 +16,7 @@ mod influx;
 mod json;
 mod text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::series::Series;
 
@@ -24,7 +24,7 @@ pub(crate) use finish::finish_series;
 pub use text::{parse_cell, Cell};
 
 /// One problem found in the input, located as precisely as the format allows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// 1-based line of the input, when the problem belongs to a line.
     pub line: Option<usize>,
@@ -36,7 +36,7 @@ pub struct Diagnostic {
 }
 
 /// The format a parser recognised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// Delimiter-separated text (comma, semicolon, tab or pipe), with or without a header.
