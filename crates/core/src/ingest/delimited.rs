@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 
 use super::text::{fast_decimal, parse_cell, split_fields, Cell, Lines};
-use super::{finish_series, source_stem, Diagnostics, Format, IngestError, Parsed};
-use crate::series::{Series, SeriesKind};
+use super::{finish_series_spaced, source_stem, Diagnostics, Format, IngestError, Parsed};
+use crate::series::{Series, SeriesKind, Spacing};
 use crate::time::{parse_datetime, parse_datetime_cached, DateCache, EpochUnit};
 
 const SAMPLE_LINES: usize = 50;
@@ -201,10 +201,13 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
 
     // Each series owns its timestamps; the last column takes the row times without a copy.
     let mut series = Vec::with_capacity(cols.len());
+    // Every column has the same timestamps: when they arrived in order, measure their spacing
+    // (median step, gaps) once rather than once a column.
+    let spacing = times.windows(2).all(|w| w[0] < w[1]).then(|| Spacing::of(&times));
     let last = cols.len().saturating_sub(1);
     for (i, col) in cols.into_iter().enumerate() {
         let ts = if i == last { std::mem::take(&mut times) } else { times.clone() };
-        series.push(col.finish(ts, &row_lines, &mut diags));
+        series.push(col.finish(ts, &row_lines, &mut diags, spacing.as_ref()));
     }
     Ok(Parsed { format: Format::Delimited { delimiter: delimiter as char }, series, diagnostics: diags.finish() })
 }
@@ -308,7 +311,7 @@ impl Column {
         self.values.push(v);
     }
 
-    fn finish(self, times: Vec<i64>, lines: &[usize], diags: &mut Diagnostics) -> Series {
+    fn finish(self, times: Vec<i64>, lines: &[usize], diags: &mut Diagnostics, spacing: Option<&Spacing>) -> Series {
         if self.missing > 0 {
             diags.push(
                 Some(self.first_missing_line),
@@ -324,7 +327,7 @@ impl Column {
         // The unit is only what the file stated (header or cells); finish_series settles the rest.
         let kind = SeriesKind::guess(&self.name, self.unit.as_deref());
         let series = Series { name: self.name, unit: self.unit, kind, timestamps: times, values: self.values };
-        finish_series(series, lines, Some(self.index + 1), diags)
+        finish_series_spaced(series, lines, Some(self.index + 1), diags, spacing)
     }
 }
 

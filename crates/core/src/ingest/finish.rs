@@ -16,11 +16,19 @@ use crate::time::{human_duration, to_rfc3339};
 ///    (at least one strictly between 0 and 1) holds fractions: they are multiplied by 100, unit `%`, and reported;
 /// 5. a series still without a unit takes its kind's default: `%` for CPU, `B` for a bytes series
 ///    whose name says "byte". A unit the file stated is never changed.
-pub(crate) fn finish_series(
+pub(crate) fn finish_series(series: Series, lines: &[usize], column: Option<usize>, diags: &mut Diagnostics) -> Series {
+    finish_series_spaced(series, lines, column, diags, None)
+}
+
+/// [`finish_series`] for series known to share their timestamps: `spacing`, when given, is the
+/// spacing of those timestamps, measured once for all of them (it is used only if the timestamps
+/// need no sorting or merging, i.e. are exactly what was measured).
+pub(crate) fn finish_series_spaced(
     mut series: Series,
     lines: &[usize],
     column: Option<usize>,
     diags: &mut Diagnostics,
+    spacing: Option<&Spacing>,
 ) -> Series {
     let n = series.timestamps.len();
     // Parsers keep the arrays parallel; a mismatch must not cost a panic.
@@ -29,7 +37,8 @@ pub(crate) fn finish_series(
 
     // The common case, already strictly increasing: nothing to sort or merge, no copy.
     if series.timestamps.windows(2).all(|w| w[0] < w[1]) {
-        report_spacing(&series, line_of, column, diags);
+        let sp = spacing.copied().unwrap_or_else(|| Spacing::of(&series.timestamps));
+        report_spacing(&series, &sp, line_of, column, diags);
         settle_unit(&mut series, column, diags);
         return series;
     }
@@ -86,7 +95,8 @@ pub(crate) fn finish_series(
     series.timestamps = ts;
     series.values = vs;
 
-    report_spacing(&series, |p| firsts.get(p).and_then(|&i| line_of(i)), column, diags);
+    let sp = Spacing::of(&series.timestamps);
+    report_spacing(&series, &sp, |p| firsts.get(p).and_then(|&i| line_of(i)), column, diags);
     settle_unit(&mut series, column, diags);
     series
 }
@@ -107,11 +117,11 @@ fn mean_of_duplicates(values: &[f64], idx: impl Iterator<Item = usize> + Clone) 
 /// its steps are irregular, located at the first row off the step.
 fn report_spacing(
     series: &Series,
+    sp: &Spacing,
     line_of_point: impl Fn(usize) -> Option<usize>,
     column: Option<usize>,
     diags: &mut Diagnostics,
 ) {
-    let sp = Spacing::of(&series.timestamps);
     let step = human_duration(sp.step_ms);
     if let Some((after, len)) = sp.largest_gap {
         let from = after.checked_sub(1).and_then(|i| series.timestamps.get(i)).copied().unwrap_or_default();

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::series::Series;
 
-pub(crate) use finish::finish_series;
+pub(crate) use finish::{finish_series, finish_series_spaced};
 pub use text::{parse_cell, Cell};
 
 /// One problem found in the input, located as precisely as the format allows.
