@@ -13,18 +13,8 @@ use crate::components::drop_zone::DropZone;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_view::FileView;
 use crate::components::metric_mapping::MetricMapping;
-use crate::state::{add_file, auto_map, LoadedFile, Mapping, SAMPLE_FILE};
+use crate::state::{add_file, auto_map, Job, LoadedFile, Mapping, SAMPLE_FILE};
 use crate::worker::client::{ParseClient, CANCELLED};
-
-/// A file being read or parsed, as the progress panel shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Job {
-    pub id: u32,
-    pub name: String,
-    /// "reading" (from disk or the network) or "parsing" (in the worker).
-    pub phase: &'static str,
-    pub fraction: f64,
-}
 
 /// Reads a dropped or picked file's bytes, without copying them into WebAssembly memory.
 async fn read_file(file: &File) -> Result<ArrayBuffer, String> {
@@ -55,8 +45,12 @@ pub fn App() -> impl IntoView {
     let errors = RwSignal::new(Vec::<String>::new());
 
     let mapping = RwSignal::new(Mapping::new());
-    // The mapping follows what is loaded (new series fill empty metrics; removed ones are forgotten).
-    Effect::new(move |_| files.with(|fs| mapping.update(|m| auto_map(m, fs))));
+    // Every change to the loaded files goes through here, so the mapping follows what is loaded
+    // (new series fill empty metrics; removed ones are forgotten) in the same step.
+    let change_files = move |f: &dyn Fn(&mut Vec<Arc<LoadedFile>>)| {
+        files.update(|fs| f(fs));
+        files.with_untracked(|fs| mapping.update(|m| auto_map(m, fs)));
+    };
     let jobs = RwSignal::new(Vec::<Job>::new());
     let client = StoredValue::new_local(ParseClient::new());
     let next_job = StoredValue::new(0u32);
@@ -86,7 +80,10 @@ pub fn App() -> impl IntoView {
                     Err(e) => Err(e),
                 };
                 match result {
-                    Ok(file) => files.update(|fs| add_file(fs, Arc::new(file))),
+                    Ok(file) => {
+                        let file = Arc::new(file);
+                        change_files(&|fs| add_file(fs, file.clone()));
+                    }
                     Err(e) if e == CANCELLED => {}
                     Err(e) => errors.update(|es| es.push(e)),
                 }
@@ -104,7 +101,7 @@ pub fn App() -> impl IntoView {
         start(SAMPLE_FILE.to_string(), Box::pin(fetch_sample()));
     });
     let on_cancel = Callback::new(move |()| client.with_value(ParseClient::cancel_all));
-    let on_remove = Callback::new(move |name: String| files.update(|fs| fs.retain(|f| f.name != name)));
+    let on_remove = Callback::new(move |name: String| change_files(&|fs| fs.retain(|f| f.name != name)));
 
     // A file dropped outside the drop zone must not make the browser navigate away from the page.
     let guard_drop = |ev: web_sys::DragEvent| ev.prevent_default();

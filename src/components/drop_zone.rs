@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::app::Job;
+use crate::state::Job;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, FileList, HtmlInputElement};
 
@@ -72,8 +72,14 @@ pub fn DropZone(
                     <For each=move || jobs.get() key=|j| (j.id, j.phase, (j.fraction * 100.0) as u32) let:job>
                         <div class="progress-row">
                             <span class="progress-name">{job.name.clone()}</span>
-                            <progress max="1" value=job.fraction aria-label=format!("{} {}", job.phase, job.name)></progress>
-                            <span class="muted">{format!("{} {:.0} %", job.phase, job.fraction * 100.0)}</span>
+                            // Reading has no measurable progress: the bar is indeterminate until parsing reports.
+                            <progress max="1" value=(job.phase == "parsing").then_some(job.fraction)
+                                aria-label=format!("{} {}", job.phase, job.name)></progress>
+                            <span class="muted">{if job.phase == "parsing" {
+                                format!("parsing {:.0} %", job.fraction * 100.0)
+                            } else {
+                                format!("{}…", job.phase)
+                            }}</span>
                         </div>
                     </For>
                     <button type="button" class="button small" data-testid="cancel" on:click=move |_| on_cancel.run(())>

@@ -31,6 +31,8 @@ pub fn FileView(file: Arc<LoadedFile>, on_remove: Callback<String>) -> impl Into
 #[component]
 pub fn SeriesCard(file: Arc<LoadedFile>, index: usize) -> impl IntoView {
     let Some(series) = file.series.get(index) else { return ().into_any() };
+    // One pass for every figure on the card.
+    let stats = series.stats();
     let kind = match &series.unit {
         Some(u) => format!("{} · {u}", series.kind.label()),
         None => series.kind.label().to_string(),
@@ -44,9 +46,9 @@ pub fn SeriesCard(file: Arc<LoadedFile>, index: usize) -> impl IntoView {
             <p class="figures">
                 <span data-testid="series-points">{points_text(series.len())}</span>
                 " · "
-                <span data-testid="series-span">{span_text(series)}</span>
+                <span data-testid="series-span">{stats.as_ref().map_or("no points".to_string(), span_text)}</span>
             </p>
-            <p class="figures muted">{range_text(series)}</p>
+            <p class="figures muted">{stats.as_ref().map(|st| range_text(st, series.unit.as_deref()))}</p>
             {(series.len() > MAX_CHART_POINTS).then(|| view! {
                 <p class="figures muted" data-testid="chart-note">
                     {format!("The chart draws {} of the {} points (largest-triangle downsampling keeps the peaks); every figure uses all of them.",

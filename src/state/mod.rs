@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use headroom_core::ingest::Format;
 use headroom_core::time::{human_duration, to_rfc3339};
-use headroom_core::{Diagnostic, Series, SeriesKind};
+use headroom_core::{Diagnostic, Series, SeriesKind, SeriesStats};
 
 /// The bundled real export behind "Try sample data" (NAB, MIT; see `public/sample/LICENSE.txt`).
 pub const SAMPLE_FILE: &str = "ec2_cpu_utilization_5f5533.csv";
@@ -21,6 +21,16 @@ pub struct LoadedFile {
     pub bytes: usize,
     pub series: Vec<Series>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A file being read or parsed, as the progress panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub id: u32,
+    pub name: String,
+    /// "reading" (from disk or the network) or "parsing" (in the worker).
+    pub phase: &'static str,
+    pub fraction: f64,
 }
 
 /// Reads one file with `headroom-core`. The error is one sentence naming the file and the reason.
@@ -146,8 +156,7 @@ pub fn points_text(n: usize) -> String {
 }
 
 /// `2014-02-14 14:27 → 2014-02-28 14:22 UTC · 14 d · every 5 min`
-pub fn span_text(series: &Series) -> String {
-    let Some(st) = series.stats() else { return "no points".to_string() };
+pub fn span_text(st: &SeriesStats) -> String {
     let short = |ms: i64| {
         let s = to_rfc3339(ms);
         // 2014-02-14T14:27:00Z → 2014-02-14 14:27
@@ -163,9 +172,8 @@ pub fn span_text(series: &Series) -> String {
 }
 
 /// `min 34.77 % · mean 43.11 % · max 68.09 %`
-pub fn range_text(series: &Series) -> String {
-    let Some(st) = series.stats() else { return String::new() };
-    let unit = series.unit.as_deref().map_or(String::new(), |u| format!(" {u}"));
+pub fn range_text(st: &SeriesStats, unit: Option<&str>) -> String {
+    let unit = unit.map_or(String::new(), |u| format!(" {u}"));
     match (st.min, st.mean, st.max) {
         (Some(min), Some(mean), Some(max)) => {
             format!("min {}{unit} · mean {}{unit} · max {}{unit}", short_num(min), short_num(mean), short_num(max))
@@ -245,8 +253,9 @@ mod tests {
         assert_eq!(file.series.len(), 1);
         let s = &file.series[0];
         assert_eq!(points_text(s.len()), "4,032 points");
-        assert_eq!(span_text(s), "2014-02-14 14:27 → 2014-02-28 14:22 UTC · 13 d 23 h · every 5 min");
-        assert_eq!(range_text(s), "min 34.77 % · mean 43.11 % · max 68.09 %");
+        let st = s.stats().unwrap();
+        assert_eq!(span_text(&st), "2014-02-14 14:27 → 2014-02-28 14:22 UTC · 13 d 23 h · every 5 min");
+        assert_eq!(range_text(&st, s.unit.as_deref()), "min 34.77 % · mean 43.11 % · max 68.09 %");
         assert_eq!(bytes_text(file.bytes), "119 kB");
     }
 
