@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod components;
+pub mod offline;
 pub mod state;
 pub mod worker;
 

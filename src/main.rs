@@ -1,6 +1,8 @@
-//! Mounts the app. Everything else lives in the library so it can be tested in the browser.
+//! Mounts the app and registers the offline service worker. Everything else lives in the library
+//! so it can be tested in the browser.
 
 fn main() {
     console_error_panic_hook::set_once();
+    headroom::offline::register_service_worker();
     leptos::mount::mount_to_body(headroom::App);
 }

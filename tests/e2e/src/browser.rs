@@ -26,6 +26,8 @@ pub fn dist() -> PathBuf {
 pub struct Browser {
     pub client: Client,
     pub url: String,
+    /// Takes the static server off the network (false) and back (true).
+    pub online: crate::serve::Online,
     _driver: Child,
     _profile: TempDir,
 }
@@ -60,7 +62,7 @@ impl Browser {
             "{}/index.html is missing: build the app first (`trunk build --release`; scripts/test.sh does it)",
             dist.display()
         );
-        let addr = crate::serve::spawn(dist, "127.0.0.1:0").expect("start the static server");
+        let (addr, online) = crate::serve::spawn_switchable(dist, "127.0.0.1:0").expect("start the static server");
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -98,6 +100,7 @@ impl Browser {
                     return Browser {
                         client,
                         url: format!("http://{addr}/"),
+                        online: online.clone(),
                         _driver: driver,
                         _profile: TempDir(profile),
                     }

@@ -7,37 +7,52 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
+
+/// Whether the server answers: while false, every request's connection is closed unanswered, as
+/// if the network were down (the offline tests use it).
+pub type Online = Arc<AtomicBool>;
 
 /// Starts serving `root` on `addr` (port 0 picks a free port) in background threads and returns
 /// the bound address.
 pub fn spawn(root: impl Into<PathBuf>, addr: &str) -> std::io::Result<SocketAddr> {
+    spawn_switchable(root, addr).map(|(a, _)| a)
+}
+
+/// [`spawn`], with a switch that takes the server off the network and back.
+pub fn spawn_switchable(root: impl Into<PathBuf>, addr: &str) -> std::io::Result<(SocketAddr, Online)> {
     let listener = TcpListener::bind(addr)?;
     let local = listener.local_addr()?;
     let root = root.into();
-    thread::spawn(move || accept_loop(listener, root));
-    Ok(local)
+    let online = Online::new(AtomicBool::new(true));
+    let switch = online.clone();
+    thread::spawn(move || accept_loop(listener, root, switch));
+    Ok((local, online))
 }
 
 /// Serves `root` on `addr` in the calling thread, forever.
 pub fn run(root: impl Into<PathBuf>, listener: TcpListener) {
-    accept_loop(listener, root.into());
+    accept_loop(listener, root.into(), Online::new(AtomicBool::new(true)));
 }
 
-fn accept_loop(listener: TcpListener, root: PathBuf) {
+fn accept_loop(listener: TcpListener, root: PathBuf, online: Online) {
     for stream in listener.incoming().flatten() {
         let root = root.clone();
+        let online = online.clone();
         thread::spawn(move || {
-            let _ = handle(stream, &root);
+            let _ = handle(stream, &root, &online);
         });
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
+fn handle(mut stream: TcpStream, root: &Path, online: &AtomicBool) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     loop {
         let mut request_line = String::new();
-        if reader.read_line(&mut request_line)? == 0 {
+        if !online.load(Ordering::SeqCst) || reader.read_line(&mut request_line)? == 0 || !online.load(Ordering::SeqCst)
+        {
             return Ok(());
         }
         let mut keep_alive = true;

@@ -181,3 +181,18 @@ async fn a_large_file_parses_in_the_worker_with_progress_and_can_be_cancelled() 
     assert_eq!(b.js("return document.documentElement.dataset.parser", vec![]).await, json!("worker"));
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn once_loaded_the_app_works_offline() {
+    let b = Browser::start().await;
+    b.open().await;
+    // The service worker installs (caching every built file) and takes control of the page.
+    b.eventually("the service worker to control the page", "return !!navigator.serviceWorker.controller", vec![]).await;
+    b.online.store(false, std::sync::atomic::Ordering::SeqCst);
+    // The server is gone: a reload still opens the app, and the bundled sample still loads.
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
+    assert_eq!(b.js("return document.documentElement.dataset.parser", vec![]).await, json!("worker"));
+    b.close().await;
+}
