@@ -1,0 +1,2 @@
+//! Trend models (WIP).
+pub mod synthetic;
