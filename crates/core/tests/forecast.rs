@@ -292,3 +292,26 @@ fn options_and_results_cross_json_both_ways() {
     let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs().max(1.0));
     assert!(close(&back.point, &r.point) && close(&back.upper_95, &r.upper_95));
 }
+
+#[test]
+fn odd_series_give_a_forecast_or_an_error_never_a_panic() {
+    let n = 600;
+    let cases: Vec<(&str, Vec<f64>)> = vec![
+        ("constant", vec![5.0; n]),
+        ("zeros", vec![0.0; n]),
+        ("one spike", (0..n).map(|i| if i == 300 { 1e6 } else { 1.0 }).collect()),
+        ("huge", (0..n).map(|i| 1e300 * (1.0 + (i % 7) as f64)).collect()),
+        ("tiny", (0..n).map(|i| 1e-300 * (i % 5) as f64).collect()),
+        ("negative", (0..n).map(|i| -50.0 - i as f64).collect()),
+        ("mostly missing", (0..n).map(|i| if i % 10 == 0 { i as f64 } else { f64::NAN }).collect()),
+    ];
+    for (what, values) in cases {
+        let s = synthetic(values, 5 * MIN, Some("%"));
+        for choice in [ModelChoice::Auto, ModelChoice::Ets, ModelChoice::Mstl, ModelChoice::TheilSen] {
+            match forecast(&s, &opts(choice, DAY)) {
+                Ok(r) => assert_ordered(&r, &format!("{what} {choice:?}")),
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
+}
