@@ -1,7 +1,9 @@
 //! Fit + forecast of every trend model, and `auto` (every model backtested, then the best fitted),
 //! on the synthetic daily + weekly + trend + noise series the peer script reads
 //! (`examples/forecast_series.rs`, seed 42): 4,032 points (14 days at 5 min) and 105,120 (1 year).
-//! Horizon: 1 day (288 steps).
+//! Horizon: 1 day (288 steps). Each figure is one `forecast()` call as a user makes it: season
+//! detection, the rolling-origin backtest (3 origins) of the model and of seasonal naive, then the
+//! final fit and forecast; `auto` backtests all six models.
 //!
 //!     cargo bench -p headroom-core --bench forecast
 

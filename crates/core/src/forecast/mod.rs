@@ -2,7 +2,7 @@
 //!
 //! [`forecast`] is the one entry point the app and the CLI call:
 //!
-//! 1. **Input** ([`prepare`](self)): the series on its own step (or a chosen one), one value per
+//! 1. **Input** (`prepare.rs`): the series on its own step (or a chosen one), one value per
 //!    step by mean, max or p95 ([`Aggregation`]), interior gaps filled by linear interpolation for
 //!    fitting, leading and trailing empty bins trimmed.
 //! 2. **Seasons** ([`seasons`]): daily and weekly, kept only when the history holds them twice and
