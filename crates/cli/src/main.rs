@@ -1,5 +1,6 @@
 //! `headroom`: Headroom's models on the command line. Thin: every number comes from `headroom-core`.
 
+mod forecast;
 mod inspect;
 mod size;
 
@@ -24,6 +25,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Size an M/M/c queue (Erlang C): the fewest servers whose mean queueing wait meets a target.
     Size(size::Args),
+    /// Forecast a series with 80 % and 95 % intervals; `auto` backtests every model and keeps the best.
+    Forecast(forecast::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +34,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Size(args) => size::run(&args),
+        Command::Forecast(args) => forecast::run(&args),
     }
 }

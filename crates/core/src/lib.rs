@@ -10,6 +10,7 @@
 
 pub mod capacity;
 pub mod display;
+pub mod forecast;
 pub mod ingest;
 pub mod resample;
 pub mod series;

@@ -1,0 +1,133 @@
+//! Rolling-origin evaluation on the user's own history.
+//!
+//! Up to [`ORIGINS`] origins at the end of the history, `window` steps apart (the last `window`,
+//! the `window` before it, …): at each, the model is fitted on everything before the origin (at
+//! most the model's fitting cap) and forecasts `window` steps, compared with what happened.
+//! `window = min(horizon, max(1 day, 7 steps))`, at most a quarter of the history. Scores pool
+//! every forecast step of every origin:
+//! MAE; MAPE over the actual values that are not zero; sMAPE (`2|f − a| / (|f| + |a|)`, steps
+//! where both are zero skipped); MASE = MAE / the in-sample MAE of seasonal naive (longest season,
+//! else naive) on the history before the earliest origin; coverage = the share of actual values
+//! inside the 80 % and 95 % intervals.
+
+use serde::{Deserialize, Serialize};
+
+use super::baseline::naive_mae;
+use super::model::Model;
+use super::ModelKind;
+
+/// The most origins a backtest uses.
+pub const ORIGINS: usize = 3;
+
+/// One model's backtest scores. Each figure is `None` when it cannot be computed (the model
+/// could not be fitted, no non-zero actual for MAPE, a flat history for MASE).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelScore {
+    pub model: ModelKind,
+    pub mae: Option<f64>,
+    /// Percent.
+    pub mape: Option<f64>,
+    /// Percent (0–200).
+    pub smape: Option<f64>,
+    pub mase: Option<f64>,
+    /// The share (0–1) of actual values inside the 80 % interval.
+    pub coverage_80: Option<f64>,
+    /// The share (0–1) of actual values inside the 95 % interval.
+    pub coverage_95: Option<f64>,
+    /// Origins evaluated.
+    pub origins: usize,
+    /// Steps forecast from each origin.
+    pub window_steps: usize,
+    /// Why the model could not be scored, if it could not.
+    pub error: Option<String>,
+}
+
+impl ModelScore {
+    /// A model that could not be scored, and why.
+    pub fn failed(model: ModelKind, window_steps: usize, error: String) -> ModelScore {
+        ModelScore {
+            model,
+            mae: None,
+            mape: None,
+            smape: None,
+            mase: None,
+            coverage_80: None,
+            coverage_95: None,
+            origins: 0,
+            window_steps,
+            error: Some(error),
+        }
+    }
+}
+
+/// Where to cut the history.
+pub(crate) struct Plan {
+    pub window: usize,
+    /// Origins (indices of the first forecast step), latest first.
+    pub origins: Vec<usize>,
+    /// MASE's denominator.
+    pub scale: Option<f64>,
+}
+
+/// The plan for history `y`, a horizon of `h` steps, `day` steps a day, the longest season `m`
+/// (1 without) and `min_train` points that a fit needs at least.
+pub(crate) fn plan(y: &[f64], h: usize, day: usize, m: usize, min_train: usize) -> Plan {
+    let n = y.len();
+    let window = h.min(day.max(7)).min(n / 4).max(1);
+    let origins: Vec<usize> =
+        (1..=ORIGINS).filter_map(|k| n.checked_sub(k * window)).filter(|&o| o >= min_train).collect();
+    let scale = origins.last().and_then(|&o| naive_mae(&y[..o], m));
+    Plan { window, origins, scale }
+}
+
+/// Fits `model` at each origin of `plan` on `y` (at most the last `cap` points before the origin)
+/// and scores it. Forecasts are clamped at zero first when `non_negative`.
+pub(crate) fn score(model: &dyn Model, y: &[f64], plan: &Plan, cap: usize, non_negative: bool) -> ModelScore {
+    let kind = model.kind();
+    if plan.origins.is_empty() {
+        return ModelScore::failed(kind, plan.window, "the history is too short to backtest".into());
+    }
+    let (mut abs, mut n, mut ape, mut n_ape, mut sape, mut n_sape, mut in80, mut in95) =
+        (0.0, 0usize, 0.0, 0usize, 0.0, 0usize, 0usize, 0usize);
+    for &o in &plan.origins {
+        let train = &y[o.saturating_sub(cap)..o];
+        let pred = match model.fit(train).and_then(|f| f.predict(plan.window)) {
+            Ok(mut p) => {
+                if non_negative {
+                    p.clamp_at_zero();
+                }
+                p
+            }
+            Err(e) => return ModelScore::failed(kind, plan.window, e.to_string()),
+        };
+        for (i, &a) in y[o..o + plan.window].iter().enumerate() {
+            let f = pred.point[i];
+            let e = (f - a).abs();
+            abs += e;
+            n += 1;
+            if a != 0.0 {
+                ape += e / a.abs();
+                n_ape += 1;
+            }
+            if f.abs() + a.abs() > 0.0 {
+                sape += 2.0 * e / (f.abs() + a.abs());
+                n_sape += 1;
+            }
+            in80 += usize::from(pred.lower_80[i] <= a && a <= pred.upper_80[i]);
+            in95 += usize::from(pred.lower_95[i] <= a && a <= pred.upper_95[i]);
+        }
+    }
+    let mae = abs / n as f64;
+    ModelScore {
+        model: kind,
+        mae: Some(mae),
+        mape: (n_ape > 0).then(|| 100.0 * ape / n_ape as f64),
+        smape: (n_sape > 0).then(|| 100.0 * sape / n_sape as f64),
+        mase: plan.scale.filter(|s| *s > 0.0).map(|s| mae / s),
+        coverage_80: Some(in80 as f64 / n as f64),
+        coverage_95: Some(in95 as f64 / n as f64),
+        origins: plan.origins.len(),
+        window_steps: plan.window,
+        error: None,
+    }
+}

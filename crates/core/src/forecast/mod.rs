@@ -1,0 +1,392 @@
+//! Trend models: forecasts with 80 % and 95 % intervals, scored on the user's own history.
+//!
+//! [`forecast`] is the one entry point the app and the CLI call:
+//!
+//! 1. **Input** (`prepare.rs`): the series on its own step (or a chosen one), one value per
+//!    step by mean, max or p95 ([`Aggregation`]), interior gaps filled by linear interpolation for
+//!    fitting, leading and trailing empty bins trimmed.
+//! 2. **Seasons** ([`seasons`]): daily and weekly, kept only when the history holds them twice and
+//!    they are actually there.
+//! 3. **Models**, all behind [`model::Model`] / [`model::Fitted`]: seasonal naive ([`baseline`]),
+//!    linear OLS, Theil–Sen and exponential growth ([`regression`]), AutoETS and MSTL (from
+//!    Grafana's `augurs`, [`augurs`]). Intervals: native for ETS and MSTL; from the residual spread
+//!    for the others — seasonal naive widens as √(seasons ahead) like a random walk, the lines use
+//!    the OLS prediction interval (exponential on the log scale).
+//! 4. **Backtest** ([`backtest`]): rolling origin; `auto` picks the lowest MASE (a tie goes to the
+//!    simpler model, in the order of [`ModelKind::ALL`]) and reports every model's scores.
+//! 5. **Limits**: for a `%` series, the first step whose point or 95 % upper bound passes 100 is
+//!    flagged (more instances are needed, not a broken model); a non-negative history's forecast
+//!    is clamped at zero, and a negative point forecast flagged.
+//!
+//! Speed (the browser fits the whole `auto` on a year of 5-minute points): MSTL decomposes at most
+//! the last [`MSTL_MAX_POINTS`] points (raised to hold two of the longest season and a backtest
+//! window), and AutoETS, alone or as MSTL's trend, fits at most the last
+//! [`augurs::ETS_MAX_POINTS`]; the result says so in its notes when that cuts the history. The
+//! other models always see the whole history.
+
+pub mod augurs;
+pub mod backtest;
+pub mod baseline;
+pub mod model;
+mod prepare;
+pub mod regression;
+pub mod seasons;
+pub mod synthetic;
+
+use serde::{Deserialize, Serialize};
+
+use crate::resample::{Aggregation, ResampleError};
+use crate::series::Series;
+use crate::time::{human_duration, to_rfc3339};
+
+pub use backtest::ModelScore;
+pub use model::{FitError, Fitted, Model, Prediction};
+pub use seasons::Season;
+
+/// The longest horizon: 90 days.
+pub const MAX_HORIZON_MS: i64 = 90 * 86_400_000;
+/// The fewest regular points a forecast needs.
+pub const MIN_POINTS: usize = 16;
+/// MSTL sees at most this many of the latest points (two weeks at 5 minutes; see the module docs).
+pub const MSTL_MAX_POINTS: usize = 4_032;
+
+/// A forecasting model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    SeasonalNaive,
+    Linear,
+    TheilSen,
+    Exponential,
+    Ets,
+    Mstl,
+}
+
+impl ModelKind {
+    /// Every model, simplest first (the order ties are broken in).
+    pub const ALL: [ModelKind; 6] = [
+        ModelKind::SeasonalNaive,
+        ModelKind::Linear,
+        ModelKind::TheilSen,
+        ModelKind::Exponential,
+        ModelKind::Ets,
+        ModelKind::Mstl,
+    ];
+
+    /// The name used in JSON and on the command line.
+    pub fn label(self) -> &'static str {
+        match self {
+            ModelKind::SeasonalNaive => "seasonal-naive",
+            ModelKind::Linear => "linear",
+            ModelKind::TheilSen => "theil-sen",
+            ModelKind::Exponential => "exponential",
+            ModelKind::Ets => "ets",
+            ModelKind::Mstl => "mstl",
+        }
+    }
+}
+
+/// Which model to fit: one by name, or `auto` (the best backtest).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelChoice {
+    #[default]
+    Auto,
+    SeasonalNaive,
+    Linear,
+    TheilSen,
+    Exponential,
+    Ets,
+    Mstl,
+}
+
+impl ModelChoice {
+    /// The named model; `None` for auto.
+    pub fn kind(self) -> Option<ModelKind> {
+        match self {
+            ModelChoice::Auto => None,
+            ModelChoice::SeasonalNaive => Some(ModelKind::SeasonalNaive),
+            ModelChoice::Linear => Some(ModelKind::Linear),
+            ModelChoice::TheilSen => Some(ModelKind::TheilSen),
+            ModelChoice::Exponential => Some(ModelKind::Exponential),
+            ModelChoice::Ets => Some(ModelKind::Ets),
+            ModelChoice::Mstl => Some(ModelKind::Mstl),
+        }
+    }
+
+    /// Reads `auto` or a model's [`ModelKind::label`].
+    pub fn parse(s: &str) -> Option<ModelChoice> {
+        if s == "auto" {
+            return Some(ModelChoice::Auto);
+        }
+        let kind = ModelKind::ALL.into_iter().find(|k| k.label() == s)?;
+        Some(match kind {
+            ModelKind::SeasonalNaive => ModelChoice::SeasonalNaive,
+            ModelKind::Linear => ModelChoice::Linear,
+            ModelKind::TheilSen => ModelChoice::TheilSen,
+            ModelKind::Exponential => ModelChoice::Exponential,
+            ModelKind::Ets => ModelChoice::Ets,
+            ModelKind::Mstl => ModelChoice::Mstl,
+        })
+    }
+}
+
+/// What to forecast and how.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForecastOptions {
+    #[serde(default)]
+    pub model: ModelChoice,
+    /// How far ahead: at least one step, at most [`MAX_HORIZON_MS`].
+    pub horizon_ms: i64,
+    /// How the values within one step are combined (what capacity reacts to: mean, max or p95).
+    #[serde(default)]
+    pub aggregation: Aggregation,
+    /// The step to forecast on; `None` = the series' own (median) step.
+    #[serde(default)]
+    pub step_ms: Option<i64>,
+}
+
+/// Something about the forecast a planner must see.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Flag {
+    /// A percent metric is forecast above 100 %: more instances are needed, not a broken model.
+    AboveLimit {
+        limit: f64,
+        /// The first forecast step whose point forecast passes the limit.
+        first_point_ms: Option<i64>,
+        /// The first forecast step whose 95 % upper bound passes the limit.
+        first_upper_95_ms: Option<i64>,
+        message: String,
+    },
+    /// The history never goes below zero but the model forecast it would; the forecast (and its
+    /// intervals) are clamped at zero.
+    ClampedAtZero { first_ms: i64, message: String },
+}
+
+/// A forecast, its intervals, and how every model scored on the history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForecastResult {
+    /// The model that made this forecast.
+    pub model: ModelKind,
+    pub step_ms: i64,
+    pub aggregation: Aggregation,
+    /// One per forecast step: one step after the last history point (on the series' own step) or
+    /// after the last bin with a value (on a chosen step), then every step.
+    pub timestamps: Vec<i64>,
+    pub point: Vec<f64>,
+    pub lower_80: Vec<f64>,
+    pub upper_80: Vec<f64>,
+    pub lower_95: Vec<f64>,
+    pub upper_95: Vec<f64>,
+    /// Backtest scores: every model for auto (including the ones that do not apply, with the
+    /// reason), else the chosen model and seasonal naive as the baseline.
+    pub backtest: Vec<ModelScore>,
+    pub seasons: Vec<Season>,
+    pub flags: Vec<Flag>,
+    /// What was done to the input and why (interpolated bins, capped history, fallbacks).
+    pub notes: Vec<String>,
+}
+
+/// Why a series could not be forecast.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ForecastError {
+    /// The series has no finite value.
+    #[error("series \"{series}\" has no values to forecast")]
+    NoValues { series: String },
+    /// The series could not be put on a regular grid.
+    #[error("series \"{series}\": {source}")]
+    Resample { series: String, source: ResampleError },
+    /// The series' step could not be measured (fewer than two points) and none was given.
+    #[error("series \"{series}\" has no step to forecast on: it needs at least two points, or a step")]
+    NoStep { series: String },
+    /// Too little regular history.
+    #[error("series \"{series}\" has {points} points on a {step} step; a forecast needs at least {needed}")]
+    TooShort { series: String, points: usize, needed: usize, step: String },
+    /// The horizon is shorter than one step.
+    #[error("the horizon {horizon} is shorter than one {step} step")]
+    HorizonTooShort { horizon: String, step: String },
+    /// The horizon is longer than [`MAX_HORIZON_MS`].
+    #[error("the horizon {horizon} is longer than the 90 days allowed")]
+    HorizonTooLong { horizon: String },
+    /// The chosen model does not apply to this series or failed on it.
+    #[error("series \"{series}\": {model} {reason}")]
+    Model { series: String, model: &'static str, reason: String },
+}
+
+/// Builds a model with the seasons found in the history.
+fn build(kind: ModelKind, seasons: &[Season]) -> Box<dyn Model> {
+    let longest = seasons.iter().map(|s| s.period_steps).max().unwrap_or(1);
+    match kind {
+        ModelKind::SeasonalNaive => Box::new(baseline::SeasonalNaive { period: longest }),
+        ModelKind::Linear => Box::new(regression::Linear),
+        ModelKind::TheilSen => Box::new(regression::TheilSen),
+        ModelKind::Exponential => Box::new(regression::Exponential),
+        ModelKind::Ets => Box::new(augurs::Ets),
+        ModelKind::Mstl => Box::new(augurs::Mstl { periods: seasons.iter().map(|s| s.period_steps).collect() }),
+    }
+}
+
+/// Forecasts `series` as `opts` asks: see the module docs.
+pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResult, ForecastError> {
+    let name = || series.name.clone();
+    let own_step = series.stats().map_or(0, |s| s.step_ms);
+    let step_ms = opts.step_ms.unwrap_or(own_step);
+    if series.values.iter().all(|v| !v.is_finite()) {
+        return Err(ForecastError::NoValues { series: name() });
+    }
+    if step_ms <= 0 {
+        return Err(ForecastError::NoStep { series: name() });
+    }
+    if opts.horizon_ms > MAX_HORIZON_MS {
+        return Err(ForecastError::HorizonTooLong { horizon: human_duration(opts.horizon_ms) });
+    }
+    if opts.horizon_ms < step_ms {
+        return Err(ForecastError::HorizonTooShort {
+            horizon: human_duration(opts.horizon_ms.max(0)),
+            step: human_duration(step_ms),
+        });
+    }
+    let h = usize::try_from(opts.horizon_ms / step_ms).unwrap_or(1);
+    let prep = prepare::prepare(series, step_ms, opts.aggregation)?;
+    let y = &prep.values;
+    if y.len() < MIN_POINTS {
+        return Err(ForecastError::TooShort {
+            series: name(),
+            points: y.len(),
+            needed: MIN_POINTS,
+            step: human_duration(step_ms),
+        });
+    }
+    let mut notes = Vec::new();
+    if prep.filled > 0 {
+        notes.push(format!(
+            "{} empty {} steps filled by linear interpolation for fitting",
+            prep.filled,
+            human_duration(step_ms)
+        ));
+    }
+    let seasons = seasons::detect(y, step_ms);
+    let day = usize::try_from(86_400_000 / step_ms).unwrap_or(1).max(1);
+    let longest = seasons.iter().map(|s| s.period_steps).max().unwrap_or(1);
+    let non_negative = y.iter().all(|&v| v >= 0.0);
+    let plan = backtest::plan(y, h, day, longest, MIN_POINTS);
+    let mstl_cap = MSTL_MAX_POINTS.max(2 * longest + plan.window);
+    let cap = |k: ModelKind| if k == ModelKind::Mstl { mstl_cap } else { usize::MAX };
+
+    let candidates: Vec<ModelKind> = match opts.model.kind() {
+        None => ModelKind::ALL.to_vec(),
+        Some(ModelKind::SeasonalNaive) => vec![ModelKind::SeasonalNaive],
+        Some(k) => vec![k, ModelKind::SeasonalNaive],
+    };
+    let scores: Vec<ModelScore> = candidates
+        .iter()
+        .map(|&k| backtest::score(build(k, &seasons).as_ref(), y, &plan, cap(k), non_negative))
+        .collect();
+
+    let chosen = match opts.model.kind() {
+        Some(k) => k,
+        None => pick(&scores, &mut notes),
+    };
+    if chosen == ModelKind::Mstl && y.len() > mstl_cap {
+        notes.push(format!("MSTL decomposed the last {mstl_cap} of {} points", y.len()));
+    }
+    if matches!(chosen, ModelKind::Ets | ModelKind::Mstl) && y.len() > augurs::ETS_MAX_POINTS {
+        notes.push(format!("AutoETS was fitted on the last {} of {} points", augurs::ETS_MAX_POINTS, y.len()));
+    }
+    if chosen == ModelKind::Exponential {
+        if let Some(i) = y.iter().position(|&v| v <= 0.0) {
+            let at = prep.last_bin_ms.saturating_sub((y.len() - 1 - i) as i64 * step_ms);
+            return Err(ForecastError::Model {
+                series: name(),
+                model: chosen.label(),
+                reason: format!("needs every value above 0; the value at {} is {}", to_rfc3339(at), y[i]),
+            });
+        }
+    }
+    let fit_on = &y[y.len().saturating_sub(cap(chosen))..];
+    let model = build(chosen, &seasons);
+    let mut pred = model.fit(fit_on).and_then(|f| f.predict(h)).map_err(|e| ForecastError::Model {
+        series: name(),
+        model: chosen.label(),
+        reason: e.to_string(),
+    })?;
+
+    let base_ms = if opts.step_ms.is_none() {
+        series.timestamps.iter().zip(&series.values).filter(|(_, v)| v.is_finite()).map(|(t, _)| *t).max()
+    } else {
+        None
+    }
+    .unwrap_or(prep.last_bin_ms);
+    let timestamps: Vec<i64> = (1..=h as i64).map(|k| base_ms.saturating_add(k.saturating_mul(step_ms))).collect();
+
+    let mut flags = Vec::new();
+    if non_negative {
+        if let Some(i) = pred.clamp_at_zero() {
+            flags.push(Flag::ClampedAtZero {
+                first_ms: timestamps[i],
+                message: format!(
+                    "the {} forecast goes below zero from {}; a series that never did is clamped at 0",
+                    chosen.label(),
+                    to_rfc3339(timestamps[i])
+                ),
+            });
+        }
+    }
+    if series.unit.as_deref() == Some("%") {
+        flags.extend(above_limit(&pred, &timestamps, 100.0));
+    }
+    Ok(ForecastResult {
+        model: chosen,
+        step_ms,
+        aggregation: opts.aggregation,
+        timestamps,
+        point: pred.point,
+        lower_80: pred.lower_80,
+        upper_80: pred.upper_80,
+        lower_95: pred.lower_95,
+        upper_95: pred.upper_95,
+        backtest: scores,
+        seasons,
+        flags,
+        notes,
+    })
+}
+
+/// The model with the lowest MASE (MAE when no MASE could be computed); the first, i.e. simpler,
+/// on a tie. Seasonal naive when nothing could be scored.
+fn pick(scores: &[ModelScore], notes: &mut Vec<String>) -> ModelKind {
+    let key = |s: &ModelScore| if scores.iter().any(|s| s.mase.is_some()) { s.mase } else { s.mae };
+    let mut best: Option<(f64, ModelKind)> = None;
+    for s in scores {
+        if let Some(v) = key(s).filter(|v| v.is_finite()) {
+            if best.is_none_or(|(b, _)| v < b) {
+                best = Some((v, s.model));
+            }
+        }
+    }
+    best.map_or_else(
+        || {
+            notes.push("no model could be backtested; seasonal naive was used".into());
+            ModelKind::SeasonalNaive
+        },
+        |(_, k)| k,
+    )
+}
+
+/// The limit flag for `pred`, if its point or 95 % upper bound passes `limit`.
+fn above_limit(pred: &Prediction, timestamps: &[i64], limit: f64) -> Option<Flag> {
+    let first = |col: &[f64]| col.iter().position(|&v| v > limit).map(|i| timestamps[i]);
+    let (first_point_ms, first_upper_95_ms) = (first(&pred.point), first(&pred.upper_95));
+    let when = first_point_ms.or(first_upper_95_ms)?;
+    let what = if first_point_ms.is_some() { "the forecast" } else { "the 95 % upper bound" };
+    Some(Flag::AboveLimit {
+        limit,
+        first_point_ms,
+        first_upper_95_ms,
+        message: format!(
+            "{what} passes {limit} % at {}: more instances are needed, not a broken model",
+            to_rfc3339(when)
+        ),
+    })
+}

@@ -1,0 +1,317 @@
+//! Trend models on real exports (`../shared/data/nab/`: nyc_taxi (30 min, daily + weekly),
+//! rds_cpu_utilization_cc0c53, grok_asg_anomaly, elb_request_count_8c0756,
+//! ec2_cpu_utilization_5f5533 (5 min, 14–16 days)) with the last day or week held out, and on
+//! synthetic series whose answer is known.
+
+use std::path::Path;
+
+use headroom_core::forecast::synthetic::daily_weekly;
+use headroom_core::forecast::{
+    forecast, Flag, ForecastError, ForecastOptions, ForecastResult, ModelChoice, ModelKind, MAX_HORIZON_MS,
+};
+use headroom_core::{parse, Aggregation, Series, SeriesKind};
+
+const MIN: i64 = 60_000;
+const HOUR: i64 = 60 * MIN;
+const DAY: i64 = 24 * HOUR;
+
+fn load(rel: &str) -> Series {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/nab").join(rel);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    parse(rel, &bytes).unwrap().series.remove(0)
+}
+
+/// The series up to `cut_ms` before its end, and the points after.
+fn split(s: &Series, hold_ms: i64) -> (Series, Vec<(i64, f64)>) {
+    let end = *s.timestamps.last().unwrap();
+    let k = s.timestamps.iter().position(|&t| t > end - hold_ms).unwrap();
+    let mut train = s.clone();
+    train.timestamps.truncate(k);
+    train.values.truncate(k);
+    let test = s.timestamps[k..].iter().copied().zip(s.values[k..].iter().copied()).collect();
+    (train, test)
+}
+
+fn opts(model: ModelChoice, horizon_ms: i64) -> ForecastOptions {
+    ForecastOptions { model, horizon_ms, aggregation: Aggregation::Mean, step_ms: None }
+}
+
+/// MAE and the 80 % / 95 % coverage of `r` against held-out points (matched by timestamp).
+fn held_out(r: &ForecastResult, test: &[(i64, f64)]) -> (f64, f64, f64) {
+    let (mut abs, mut n, mut c80, mut c95) = (0.0, 0, 0, 0);
+    for &(t, a) in test {
+        let Ok(i) = r.timestamps.binary_search(&t) else { continue };
+        abs += (r.point[i] - a).abs();
+        n += 1;
+        c80 += usize::from(r.lower_80[i] <= a && a <= r.upper_80[i]);
+        c95 += usize::from(r.lower_95[i] <= a && a <= r.upper_95[i]);
+    }
+    assert!(n * 10 >= test.len() * 9, "{n} of {} held-out points matched", test.len());
+    (abs / n as f64, c80 as f64 / n as f64, c95 as f64 / n as f64)
+}
+
+fn sn_and_auto(s: &Series, hold: i64) -> (f64, ForecastResult, f64, f64) {
+    let (train, test) = split(s, hold);
+    let sn = forecast(&train, &opts(ModelChoice::SeasonalNaive, hold)).unwrap();
+    let auto = forecast(&train, &opts(ModelChoice::Auto, hold)).unwrap();
+    let (sn_mae, _, _) = held_out(&sn, &test);
+    let (mae, _, c95) = held_out(&auto, &test);
+    (sn_mae, auto, mae, c95)
+}
+
+#[test]
+fn auto_beats_seasonal_naive_on_held_out_data() {
+    let nyc = load("realKnownCause/nyc_taxi.csv");
+    // The last week of nyc_taxi is the January 2015 blizzard; hold out the week before it.
+    let (before, _) = split(&nyc, 7 * DAY);
+    let cases = [
+        ("nyc_taxi, the week before the blizzard", before.clone(), 7 * DAY),
+        ("ec2_cpu_utilization_5f5533, last day", load("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv"), DAY),
+        ("synthetic 14 d at 5 min, last day", daily_weekly(4032, 5 * MIN, 42), DAY),
+    ];
+    for (what, s, hold) in cases {
+        let (sn_mae, auto, mae, c95) = sn_and_auto(&s, hold);
+        eprintln!("{what}: {:?} MAE {mae:.3} vs seasonal naive {sn_mae:.3}, 95 % coverage {c95:.2}", auto.model);
+        if auto.model == ModelKind::SeasonalNaive {
+            // nyc_taxi: weekly seasonal naive wins the backtest (and the held-out week) outright.
+            assert!(what.starts_with("nyc_taxi") && mae <= sn_mae, "{what}");
+        } else {
+            assert!(mae < sn_mae, "{what}: {:?} MAE {mae} is not below seasonal naive's {sn_mae}", auto.model);
+        }
+        assert!(c95 >= 0.7, "{what}: 95 % interval covers only {c95}");
+    }
+}
+
+#[test]
+fn intervals_cover_held_out_data_plausibly_on_every_real_series() {
+    for (file, hold) in [
+        ("realKnownCause/nyc_taxi.csv", 7 * DAY),
+        ("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", DAY),
+        ("realAWSCloudwatch/grok_asg_anomaly.csv", DAY),
+        ("realAWSCloudwatch/elb_request_count_8c0756.csv", DAY),
+    ] {
+        let (_, auto, _, c95) = sn_and_auto(&load(file), hold);
+        assert!(c95 >= 0.7, "{file}: {:?} 95 % interval covers {c95} of the held-out points", auto.model);
+        // Every model was scored (or says why not), and auto's pick has the lowest MASE.
+        assert_eq!(auto.backtest.len(), 6, "{file}");
+        let best = auto.backtest.iter().filter_map(|s| s.mase).fold(f64::INFINITY, f64::min);
+        let picked = auto.backtest.iter().find(|s| s.model == auto.model).unwrap();
+        assert_eq!(picked.mase, Some(best), "{file}");
+        for sc in &auto.backtest {
+            assert!(sc.error.is_some() || sc.coverage_80 <= sc.coverage_95, "{file}: {sc:?}");
+        }
+    }
+}
+
+fn assert_ordered(r: &ForecastResult, what: &str) {
+    let n = r.timestamps.len();
+    for col in [&r.point, &r.lower_80, &r.upper_80, &r.lower_95, &r.upper_95] {
+        assert_eq!(col.len(), n, "{what}");
+    }
+    for i in 0..n {
+        let (l95, l80, p, u80, u95) = (r.lower_95[i], r.lower_80[i], r.point[i], r.upper_80[i], r.upper_95[i]);
+        assert!([l95, l80, p, u80, u95].iter().all(|v| v.is_finite()), "{what} step {i}");
+        assert!(l95 <= l80 && l80 <= p && p <= u80 && u80 <= u95, "{what} step {i}: {l95} {l80} {p} {u80} {u95}");
+    }
+}
+
+#[test]
+fn every_model_keeps_lower_point_upper_in_order_on_real_series() {
+    for file in [
+        "realKnownCause/nyc_taxi.csv",
+        "realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv",
+        "realAWSCloudwatch/grok_asg_anomaly.csv",
+        "realAWSCloudwatch/elb_request_count_8c0756.csv",
+        "realAWSCloudwatch/ec2_cpu_utilization_77c1ca.csv",
+    ] {
+        let s = load(file);
+        for kind in ModelKind::ALL {
+            let choice = ModelChoice::parse(kind.label()).unwrap();
+            match forecast(&s, &opts(choice, 3 * DAY)) {
+                Ok(r) => {
+                    assert_eq!(r.model, kind);
+                    assert_ordered(&r, &format!("{file} {kind:?}"));
+                    // Non-negative history: never a negative forecast.
+                    assert!(r.lower_95.iter().all(|v| *v >= 0.0), "{file} {kind:?}");
+                }
+                // Only these may refuse, and they say why.
+                Err(e) => {
+                    let msg = e.to_string();
+                    assert!(
+                        matches!(kind, ModelKind::Exponential | ModelKind::Mstl)
+                            && (msg.contains("above 0") || msg.contains("season")),
+                        "{file} {kind:?}: {msg}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn forecast_starts_one_step_after_the_last_point() {
+    let s = load("realAWSCloudwatch/elb_request_count_8c0756.csv");
+    let r = forecast(&s, &opts(ModelChoice::Linear, 2 * DAY)).unwrap();
+    assert_eq!(r.step_ms, 5 * MIN);
+    assert_eq!(r.timestamps.len(), 576);
+    assert_eq!(r.timestamps[0], s.timestamps.last().unwrap() + 5 * MIN);
+    assert!(r.timestamps.windows(2).all(|w| w[1] - w[0] == 5 * MIN));
+    // Per-step peaks forecast higher than per-step means at an hourly step.
+    let hourly = |aggregation| {
+        let o =
+            ForecastOptions { model: ModelChoice::SeasonalNaive, horizon_ms: DAY, aggregation, step_ms: Some(HOUR) };
+        forecast(&s, &o).unwrap()
+    };
+    let (mean, max) = (hourly(Aggregation::Mean), hourly(Aggregation::Max));
+    assert_eq!((mean.timestamps.len(), mean.step_ms), (24, HOUR));
+    assert_eq!((max.timestamps.len(), max.aggregation), (24, Aggregation::Max));
+    assert_ne!(max.point, mean.point);
+}
+
+fn synthetic(values: Vec<f64>, step_ms: i64, unit: Option<&str>) -> Series {
+    Series {
+        name: "synthetic".into(),
+        unit: unit.map(str::to_string),
+        kind: SeriesKind::Other,
+        timestamps: (0..values.len() as i64).map(|i| 1_700_000_000_000 + i * step_ms).collect(),
+        values,
+    }
+}
+
+#[test]
+fn a_straight_line_is_extrapolated_exactly_by_linear_and_theil_sen() {
+    let n = 2000;
+    let s = synthetic((0..n).map(|i| 50.0 + 0.25 * i as f64).collect(), HOUR, None);
+    for choice in [ModelChoice::Linear, ModelChoice::TheilSen] {
+        let r = forecast(&s, &opts(choice, 10 * DAY)).unwrap();
+        assert_eq!(r.point.len(), 240);
+        for (k, p) in r.point.iter().enumerate() {
+            let want = 50.0 + 0.25 * (n + k) as f64;
+            assert!((p - want).abs() < 1e-6, "{choice:?} step {k}: {p} vs {want}");
+        }
+        assert_ordered(&r, "line");
+    }
+}
+
+#[test]
+fn exponential_growth_is_recovered_and_needs_positive_values() {
+    // +1 % a day at an hourly step.
+    let rate = 1.01f64.powf(1.0 / 24.0);
+    let s = synthetic((0..24 * 60).map(|i| 10.0 * rate.powi(i)).collect(), HOUR, None);
+    let r = forecast(&s, &opts(ModelChoice::Exponential, 30 * DAY)).unwrap();
+    let last = 10.0 * rate.powi(24 * 60 - 1);
+    let want = last * 1.01f64.powi(30);
+    let got = *r.point.last().unwrap();
+    assert!((got / want - 1.0).abs() < 1e-6, "{got} vs {want}");
+    assert_ordered(&r, "exponential");
+
+    let mut zero = s.clone();
+    zero.values[100] = 0.0;
+    let e = forecast(&zero, &opts(ModelChoice::Exponential, DAY)).unwrap_err();
+    assert!(e.to_string().contains("\"synthetic\"") && e.to_string().contains("above 0"), "{e}");
+}
+
+#[test]
+fn daily_and_weekly_seasons_are_found_at_every_common_step() {
+    // Three weeks of daily + weekly load at each step (daily steps: ten weeks, no daily season).
+    for (step, points, want) in [
+        (MIN, 21 * 1440, vec![1440, 10_080]),
+        (5 * MIN, 21 * 288, vec![288, 2016]),
+        (30 * MIN, 21 * 48, vec![48, 336]),
+        (HOUR, 21 * 24, vec![24, 168]),
+        (DAY, 70, vec![7]),
+    ] {
+        let s = daily_weekly(points, step, 3);
+        let r = forecast(&s, &opts(ModelChoice::SeasonalNaive, step)).unwrap();
+        let got: Vec<usize> = r.seasons.iter().map(|s| s.period_steps).collect();
+        assert_eq!(got, want, "step {step} ms");
+    }
+    // Noise alone has no season; a daily cycle alone has no weekly one.
+    let mut state = 1u64;
+    let noise: Vec<f64> = (0..21 * 288)
+        .map(|_| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        })
+        .collect();
+    assert!(forecast(&synthetic(noise, 5 * MIN, None), &opts(ModelChoice::Linear, DAY)).unwrap().seasons.is_empty());
+    let daily: Vec<f64> = (0..21 * 288).map(|i| 10.0 + (i as f64 * std::f64::consts::TAU / 288.0).sin()).collect();
+    let r = forecast(&synthetic(daily, 5 * MIN, None), &opts(ModelChoice::Linear, DAY)).unwrap();
+    assert_eq!(r.seasons.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["daily"]);
+}
+
+#[test]
+fn horizon_limits() {
+    let s = daily_weekly(4032, 5 * MIN, 1);
+    assert!(matches!(forecast(&s, &opts(ModelChoice::Linear, MIN)), Err(ForecastError::HorizonTooShort { .. })));
+    let e = forecast(&s, &opts(ModelChoice::Linear, MAX_HORIZON_MS + DAY)).unwrap_err();
+    assert_eq!(e.to_string(), "the horizon 91 d is longer than the 90 days allowed");
+    let r = forecast(&s, &opts(ModelChoice::Linear, MAX_HORIZON_MS)).unwrap();
+    assert_eq!(r.point.len(), 90 * 288);
+    let r = forecast(&s, &opts(ModelChoice::Linear, 5 * MIN)).unwrap();
+    assert_eq!(r.point.len(), 1);
+    let tiny = synthetic(vec![1.0, 2.0, 3.0], MIN, None);
+    assert!(matches!(forecast(&tiny, &opts(ModelChoice::Auto, HOUR)), Err(ForecastError::TooShort { .. })));
+}
+
+#[test]
+fn percent_forecasts_above_100_are_flagged_and_negative_ones_clamped() {
+    // CPU climbing 60 → 90 % over ten days; a week on it passes 100 %.
+    let climb: Vec<f64> = (0..240).map(|i| 60.0 + 30.0 * i as f64 / 240.0).collect();
+    let r = forecast(&synthetic(climb.clone(), HOUR, Some("%")), &opts(ModelChoice::Linear, 7 * DAY)).unwrap();
+    let Some(Flag::AboveLimit { limit, first_point_ms: Some(first), message, .. }) = r.flags.first() else {
+        panic!("{:?}", r.flags)
+    };
+    assert_eq!(*limit, 100.0);
+    let i = r.timestamps.iter().position(|t| t == first).unwrap();
+    assert!(r.point[i] > 100.0 && (i == 0 || r.point[i - 1] <= 100.0));
+    assert!(message.contains("more instances are needed"), "{message}");
+    // Not a percent metric: no flag.
+    assert!(forecast(&synthetic(climb, HOUR, None), &opts(ModelChoice::Linear, 7 * DAY)).unwrap().flags.is_empty());
+
+    // A non-negative series falling towards zero: clamped at 0, flagged.
+    let fall: Vec<f64> = (0..240).map(|i| 100.0 - 0.4 * i as f64).collect();
+    let r = forecast(&synthetic(fall, HOUR, None), &opts(ModelChoice::Linear, 7 * DAY)).unwrap();
+    assert!(r.point.iter().all(|v| *v >= 0.0) && r.point.last() == Some(&0.0));
+    assert!(matches!(r.flags.as_slice(), [Flag::ClampedAtZero { .. }]), "{:?}", r.flags);
+}
+
+#[test]
+fn options_and_results_cross_json_both_ways() {
+    let o: ForecastOptions = serde_json::from_str(r#"{"model":"theil-sen","horizon_ms":86400000}"#).unwrap();
+    assert_eq!(o.model, ModelChoice::TheilSen);
+    assert_eq!((o.aggregation, o.step_ms), (Aggregation::Mean, None));
+    let r = forecast(&daily_weekly(2016, 5 * MIN, 9), &o).unwrap();
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains(r#""model":"theil-sen""#), "{json}");
+    let back: ForecastResult = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (back.model, &back.timestamps, &back.seasons, back.backtest.len()),
+        (r.model, &r.timestamps, &r.seasons, 2)
+    );
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12 * y.abs().max(1.0));
+    assert!(close(&back.point, &r.point) && close(&back.upper_95, &r.upper_95));
+}
+
+#[test]
+fn odd_series_give_a_forecast_or_an_error_never_a_panic() {
+    let n = 600;
+    let cases: Vec<(&str, Vec<f64>)> = vec![
+        ("constant", vec![5.0; n]),
+        ("zeros", vec![0.0; n]),
+        ("one spike", (0..n).map(|i| if i == 300 { 1e6 } else { 1.0 }).collect()),
+        ("huge", (0..n).map(|i| 1e300 * (1.0 + (i % 7) as f64)).collect()),
+        ("tiny", (0..n).map(|i| 1e-300 * (i % 5) as f64).collect()),
+        ("negative", (0..n).map(|i| -50.0 - i as f64).collect()),
+        ("mostly missing", (0..n).map(|i| if i % 10 == 0 { i as f64 } else { f64::NAN }).collect()),
+    ];
+    for (what, values) in cases {
+        let s = synthetic(values, 5 * MIN, Some("%"));
+        for choice in [ModelChoice::Auto, ModelChoice::Ets, ModelChoice::Mstl, ModelChoice::TheilSen] {
+            match forecast(&s, &opts(choice, DAY)) {
+                Ok(r) => assert_ordered(&r, &format!("{what} {choice:?}")),
+                Err(e) => assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
+}
