@@ -1,6 +1,7 @@
 //! `headroom`: Headroom's models on the command line. Thin: every number comes from `headroom-core`.
 
 mod inspect;
+mod simulate;
 mod size;
 
 use std::process::ExitCode;
@@ -24,6 +25,9 @@ enum Command {
     Inspect(inspect::Args),
     /// Size an M/M/c queue (Erlang C): the fewest servers whose mean queueing wait meets a target.
     Size(size::Args),
+    /// Replay an autoscaling policy (threshold JSON, the seed's document, a Kubernetes HPA manifest,
+    /// AWS target tracking or step scaling, queueing) over metric exports.
+    Simulate(simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +35,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args),
         Command::Size(args) => size::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }

@@ -10,7 +10,10 @@
 //! - **Demand.** For a utilisation metric (CPU, memory) with `n_hist` instances during the history,
 //!   demand D = u·n_hist (instance-percent). The replay's utilisation is D / n_ready, so scaling up
 //!   lowers it as it would in production. Request rate R is a total; per instance it is R / n_ready.
-//!   Forecast utilisation is turned into demand with the last history count.
+//!   Forecast utilisation is turned into demand with the last history count. The utilisation a
+//!   threshold or AWS controller reads saturates at 100 % (demand beyond the instances' capacity
+//!   is unserved, not shown); the HPA reads usage over requests, which Kubernetes lets exceed
+//!   100 %.
 //! - **Response time** is not demand: with CPU present it scales with queueing delay,
 //!   rt_sim = rt_hist·(1 − ρ_hist)/(1 − ρ_sim), ρ = CPU/100 capped at 0.99 (an M/M/1-like
 //!   stretch); without CPU it is replayed unchanged (and a note says so).
@@ -599,8 +602,9 @@ pub(crate) struct View {
     pub base: u32,
     /// Ready instances.
     pub ready: u32,
-    /// Per metric the replayed value per ready instance (NaN when absent): CPU %, memory %,
-    /// response time s, requests/s per instance.
+    /// Per metric the replayed value per ready instance (NaN when absent): CPU % and memory %
+    /// (saturating at 100 %: an instance cannot be busier), response time s, requests/s per
+    /// instance.
     pub value: [f64; 4],
     /// Per metric the demand: CPU and memory instance-percent, response-time numerator, total
     /// requests/s.
@@ -620,7 +624,7 @@ impl View {
             now: 0,
             base: fleet.base,
             ready: fleet.ready,
-            value: [cpu, d[1] / n, rt, d[3] / n],
+            value: [cpu.min(100.0), (d[1] / n).min(100.0), rt, d[3] / n],
             demand: *d,
             min,
             max,
