@@ -219,3 +219,53 @@ fn preparation_errors_say_what_and_where() {
     assert_eq!(e.to_string(), "policy: max_instances: must be between 1 and 1000000");
     let _ = Scaler::Threshold; // the enum is part of the public API the app matches on
 }
+
+#[test]
+fn fast_path_equals_the_reference_with_every_metric() {
+    // Two weeks of 1-minute synthetic usage (CPU, memory, requests, latency), every controller.
+    let parsed = parse("synth.csv", &headroom_core::synth::usage_csv(20_160, 11)).unwrap();
+    let col = |name: &str| parsed.series.iter().find(|s| s.name == name).map(|s| s.values.clone());
+    let latency_s = col("latency_ms").map(|v| v.into_iter().map(|x| x / 1000.0).collect());
+    let inputs = ReplayInputs {
+        timestamps: parsed.series[0].timestamps.clone(),
+        metrics: MetricColumns {
+            cpu: col("cpu"),
+            memory: col("memory"),
+            response_time: latency_s,
+            request_rate: col("requests"),
+        },
+        instances: HistoryInstances::Constant(3),
+        forecast: None,
+    };
+    let prepared = Prepared::new(&inputs).unwrap();
+    let mut policies = Vec::new();
+    for name in ["seed.json", "threshold.json", "target-tracking.json", "step-scaling.json", "queueing.json"] {
+        policies.push((name.to_string(), Policy::from_json(&fixture(name)).unwrap()));
+    }
+    for name in ["hpa-web.yaml", "hpa-legacy.yaml"] {
+        policies.push((name.to_string(), Policy::from_hpa_yaml(&fixture(name)).unwrap()));
+    }
+    // Tighter targets so that every controller acts often, with warm-up.
+    let mut seed = Policy::from_json(&fixture("seed.json")).unwrap();
+    if let Scaler::Threshold(t) = &mut seed.scaler {
+        t.cpu = Some(headroom_core::capacity::policy::Rule { scale_up: 50.0, scale_down: Some(40.0) });
+        t.response_time = Some(headroom_core::capacity::policy::Rule { scale_up: 0.25, scale_down: None });
+        t.evaluation.periods = 2;
+        t.cooldown_up_s = 60.0;
+    }
+    seed.warmup_s = 120.0;
+    policies.push(("tight threshold".into(), seed));
+    let mut acted = Vec::new();
+    for (name, p) in &policies {
+        let fast = prepared.run(p).unwrap();
+        assert_eq!(fast, prepared.run_reference(p).unwrap(), "{name}");
+        if !fast.history.events.is_empty() {
+            acted.push(name.as_str());
+        }
+    }
+    // Memory at ~60 % keeps the seed's and threshold.json's policies (and hpa-web at its minimum)
+    // still; every other controller acts, so the comparison covers their decisions.
+    for name in ["target-tracking.json", "step-scaling.json", "queueing.json", "hpa-legacy.yaml", "tight threshold"] {
+        assert!(acted.contains(&name), "{name} never scaled: {acted:?}");
+    }
+}

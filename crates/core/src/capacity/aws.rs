@@ -23,6 +23,7 @@
 //! policy giving the largest capacity wins. A scale event starts a `cooldown_s` cooldown (default
 //! 300 s). All alarms are evaluated at the first policy's period.
 
+use super::alarm::History;
 use super::policy::{
     AdjustmentType, Comparison, Metric, Policy, StepAdjustment, StepScaling, TargetTracking, TrackingMetric,
 };
@@ -35,22 +36,14 @@ pub const LOW_PERIODS: u32 = 15;
 /// The scale-in alarm's threshold as a fraction of the target.
 pub const LOW_FRACTION: f64 = 0.9;
 
-fn mask(bits: u32) -> u32 {
-    if bits >= 32 {
-        u32::MAX
-    } else {
-        (1u32 << bits) - 1
-    }
-}
-
 #[derive(Clone, Debug)]
 struct Tracked {
     metric: Metric,
     /// In the replay's units (requests per second per instance for request counts).
     target: f64,
     disable_in: bool,
-    hi: u32,
-    lo: u32,
+    hi: History,
+    lo: History,
 }
 
 #[derive(Clone, Debug)]
@@ -71,7 +64,13 @@ impl TrackingCtl {
                 Some(m) if has[m.index()] => {
                     let target =
                         if p.metric == TrackingMetric::RequestCountPerTarget { p.target / 60.0 } else { p.target };
-                    policies.push(Tracked { metric: m, target, disable_in: p.disable_scale_in, hi: 0, lo: 0 });
+                    policies.push(Tracked {
+                        metric: m,
+                        target,
+                        disable_in: p.disable_scale_in,
+                        hi: History::new(HIGH_PERIODS, HIGH_PERIODS),
+                        lo: History::new(LOW_PERIODS, LOW_PERIODS),
+                    });
                     let slot: &mut Option<f64> = &mut targets[m.index()];
                     *slot = Some(slot.map_or(target, |s| s.min(target)));
                 }
@@ -107,27 +106,24 @@ impl Controller for TrackingCtl {
         if self.policies.is_empty() {
             return Tick::Quiet(i64::MAX);
         }
-        let (hm, lm) = (mask(HIGH_PERIODS), mask(LOW_PERIODS));
         let base = f64::from(v.base);
         let ready = f64::from(v.ready);
-        let mut uniform = true;
         let mut out: Option<(i64, Reason)> = None;
         let mut all_in = true;
         let mut inn: Option<(i64, Reason)> = None;
         for p in &mut self.policies {
             let x = v.value[p.metric.index()];
-            p.hi = ((p.hi << 1) | u32::from(x > p.target)) & hm;
-            p.lo = ((p.lo << 1) | u32::from(x < LOW_FRACTION * p.target)) & lm;
-            uniform &= (p.hi == 0 || p.hi == hm) && (p.lo == 0 || p.lo == lm);
+            p.hi.push(x > p.target);
+            p.lo.push(x < LOW_FRACTION * p.target);
             let change = ready * x / p.target - base;
             let reason = |c: i64| Reason::Tracking { metric: p.metric, value: x, target: p.target, change: c };
-            if p.hi == hm && change > 0.0 {
+            if p.hi.fires() && change > 0.0 {
                 let c = (change - 1e-9).ceil().max(1.0) as i64;
                 if out.as_ref().is_none_or(|(o, _)| c > *o) {
                     out = Some((c, reason(c)));
                 }
             }
-            if p.lo == lm && !p.disable_in && change < 0.0 {
+            if p.lo.fires() && !p.disable_in && change < 0.0 {
                 let c = change.trunc() as i64;
                 if inn.as_ref().is_none_or(|(o, _)| c > *o) {
                     inn = Some((c, reason(c)));
@@ -138,6 +134,7 @@ impl Controller for TrackingCtl {
         }
         let now = v.now;
         let cur = i64::from(v.base);
+        let mut until = i64::MAX;
         if let Some((c, reason)) = out {
             let to = (cur + c).min(i64::from(v.max)) as u32;
             if to > v.base {
@@ -151,13 +148,27 @@ impl Controller for TrackingCtl {
                     self.last_event = now;
                     return Tick::Change(to, reason);
                 }
-                return Tick::Quiet(if uniform { self.last_event + self.cd_in_ms } else { now });
+                until = self.last_event + self.cd_in_ms;
             }
         }
-        Tick::Quiet(if uniform { i64::MAX } else { now })
+        let mut flip = u32::MAX;
+        for p in &self.policies {
+            for f in [p.hi.flips_after(), p.lo.flips_after()].into_iter().flatten() {
+                flip = flip.min(f);
+            }
+        }
+        if flip != u32::MAX {
+            until = until.min(now + i64::from(flip) * self.period_ms);
+        }
+        Tick::Quiet(until)
     }
 
-    fn skip(&mut self, _last: i64) {}
+    fn skip(&mut self, _last: i64, count: i64) {
+        for p in &mut self.policies {
+            p.hi.repeat(count);
+            p.lo.repeat(count);
+        }
+    }
 
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64 {
         required_for(&self.targets, d, has_cpu)
@@ -169,9 +180,7 @@ struct Alarm {
     metric: Metric,
     threshold: f64,
     above: bool,
-    n: u32,
-    mask: u32,
-    hist: u32,
+    hist: History,
     kind: AdjustmentType,
     steps: Vec<StepAdjustment>,
     min_magnitude: Option<u32>,
@@ -248,9 +257,7 @@ impl StepCtl {
                 metric: p.metric,
                 threshold: p.threshold,
                 above,
-                n: p.evaluation.periods,
-                mask: mask(p.evaluation.of),
-                hist: 0,
+                hist: History::new(p.evaluation.periods, p.evaluation.of),
                 kind: p.adjustment_type,
                 steps: p.steps.clone(),
                 min_magnitude: p.min_adjustment_magnitude,
@@ -272,14 +279,12 @@ impl Controller for StepCtl {
     }
 
     fn tick(&mut self, v: &View) -> Tick {
-        let mut uniform = true;
         let mut best: Option<(u32, Reason)> = None;
         for a in &mut self.alarms {
             let x = v.value[a.metric.index()];
             let breach = if a.above { x > a.threshold } else { x < a.threshold };
-            a.hist = ((a.hist << 1) | u32::from(breach)) & a.mask;
-            uniform &= a.hist == 0 || a.hist == a.mask;
-            if a.hist.count_ones() < a.n {
+            a.hist.push(breach);
+            if !a.hist.fires() {
                 continue;
             }
             let Some(adj) = a.step(x - a.threshold) else { continue };
@@ -290,19 +295,25 @@ impl Controller for StepCtl {
             }
         }
         let now = v.now;
+        let mut until = i64::MAX;
         if let Some((to, reason)) = best {
             if to != v.base {
                 if now - self.last_event >= self.cd_ms {
                     self.last_event = now;
                     return Tick::Change(to, reason);
                 }
-                return Tick::Quiet(if uniform { self.last_event + self.cd_ms } else { now });
+                until = self.last_event + self.cd_ms;
             }
         }
-        Tick::Quiet(if uniform { i64::MAX } else { now })
+        let flip = self.alarms.iter().filter_map(|a| a.hist.flips_after()).min();
+        Tick::Quiet(until.min(flip.map_or(i64::MAX, |k| now + i64::from(k) * self.period_ms)))
     }
 
-    fn skip(&mut self, _last: i64) {}
+    fn skip(&mut self, _last: i64, count: i64) {
+        for a in &mut self.alarms {
+            a.hist.repeat(count);
+        }
+    }
 
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64 {
         required_for(&self.targets, d, has_cpu)

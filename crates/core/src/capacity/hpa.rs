@@ -286,25 +286,41 @@ impl Controller for HpaCtl {
         }
         let (min, max) = (v.min, v.max);
         // Stabilise.
+        // Stabilise; and note when a recorded recommendation other than `raw` leaves a window
+        // (the only way, with constant inputs, that the stabilised count can change).
+        let mut until = i64::MAX;
         let (stab, window_s) = match &self.behavior {
             Some((up, down)) => {
-                let up_cut = now - i64::from(up.window_s) * 1000;
-                let down_cut = now - i64::from(down.window_s) * 1000;
+                let (wu, wd) = (i64::from(up.window_s) * 1000, i64::from(down.window_s) * 1000);
                 let (mut lo, mut hi) = (raw, raw);
                 for r in &self.recs {
-                    if r.last > up_cut {
+                    if r.last + wu > now {
                         lo = lo.min(r.v);
+                        if r.v != raw {
+                            until = until.min(r.last + wu);
+                        }
                     }
-                    if r.last > down_cut {
+                    if r.last + wd > now {
                         hi = hi.max(r.v);
+                        if r.v != raw {
+                            until = until.min(r.last + wd);
+                        }
                     }
                 }
                 let s = current.max(lo).min(hi);
                 (s, if s > raw { down.window_s } else { up.window_s })
             }
             None => {
-                let cut = now - LEGACY_WINDOW_MS;
-                let hi = self.recs.iter().filter(|r| r.last >= cut).map(|r| r.v).fold(raw, u32::max);
+                let mut hi = raw;
+                for r in &self.recs {
+                    // Kept while r.last ≥ now − 300 s.
+                    if r.last + LEGACY_WINDOW_MS >= now {
+                        hi = hi.max(r.v);
+                        if r.v != raw {
+                            until = until.min(r.last + LEGACY_WINDOW_MS + 1);
+                        }
+                    }
+                }
                 (hi, 300)
             }
         };
@@ -312,7 +328,9 @@ impl Controller for HpaCtl {
         // Rate limits and bounds.
         let (to, limit) = match &self.behavior {
             Some((up, down)) => {
-                if stab > current {
+                if stab > current && current >= max {
+                    (current, Some(HpaLimit::Max))
+                } else if stab > current {
                     let (l, lim) = self.rate_limit(up, current, now, true);
                     let l = l.max(i64::from(current));
                     let (allowed, why) = if i64::from(max) > l { (l as u32, lim) } else { (max, Some(HpaLimit::Max)) };
@@ -321,6 +339,8 @@ impl Controller for HpaCtl {
                     } else {
                         (stab, None)
                     }
+                } else if stab < current && current <= min {
+                    (current, Some(HpaLimit::Min))
                 } else if stab < current {
                     let (l, lim) = self.rate_limit(down, current, now, false);
                     let l = l.min(i64::from(current));
@@ -351,40 +371,14 @@ impl Controller for HpaCtl {
             let limit = limit.or((stab != raw).then_some(HpaLimit::Stabilised { window_s }));
             return Tick::Change(to, Reason::Hpa { metric, ratio, desired: raw, to, limit });
         }
-        // No change: until when provably none, with the same inputs?
-        let mut until = i64::MAX;
-        for r in &self.recs {
-            if r.v == raw {
-                continue;
-            }
-            match &self.behavior {
-                Some((up, down)) => {
-                    for w in [up.window_s, down.window_s] {
-                        let exit = r.last + i64::from(w) * 1000;
-                        if exit > now {
-                            until = until.min(exit);
-                        }
-                    }
-                }
-                None => {
-                    let exit = r.last + LEGACY_WINDOW_MS + 1;
+        // No change. A rate policy that held the count back relaxes as scale events leave its
+        // period; bounds and `Disabled` never do.
+        if let (Some((up, down)), Some(HpaLimit::Pods { .. } | HpaLimit::Percent { .. })) = (&self.behavior, limit) {
+            for e in self.up_events.iter().chain(&self.down_events) {
+                for p in up.policies.iter().chain(&down.policies) {
+                    let exit = e.t + i64::from(p.period_s) * 1000;
                     if exit > now {
                         until = until.min(exit);
-                    }
-                }
-            }
-        }
-        if stab != current {
-            if let Some((up, down)) = &self.behavior {
-                let rules = if stab > current { up } else { down };
-                if rules.select != SelectPolicy::Disabled {
-                    for e in self.up_events.iter().chain(&self.down_events) {
-                        for p in up.policies.iter().chain(&down.policies) {
-                            let exit = e.t + i64::from(p.period_s) * 1000;
-                            if exit > now {
-                                until = until.min(exit);
-                            }
-                        }
                     }
                 }
             }
@@ -392,7 +386,7 @@ impl Controller for HpaCtl {
         Tick::Quiet(until)
     }
 
-    fn skip(&mut self, last: i64) {
+    fn skip(&mut self, last: i64, _count: i64) {
         if let Some(r) = self.recs.back_mut() {
             r.last = last;
         }

@@ -6,6 +6,7 @@
 //! - Controllers: [`threshold`], [`hpa`], [`aws`], and [`queueing_scaler`] over [`queueing`]
 //!   (M/M/c, Erlang C).
 
+mod alarm;
 pub mod aws;
 pub mod hpa;
 pub mod policy;

@@ -66,7 +66,7 @@ impl Controller for QueueCtl {
         Tick::Quiet(i64::MAX)
     }
 
-    fn skip(&mut self, _last: i64) {}
+    fn skip(&mut self, _last: i64, _count: i64) {}
 
     fn required(&mut self, d: &[f64; 4], _has_cpu: bool) -> f64 {
         if self.enabled {

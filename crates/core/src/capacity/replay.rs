@@ -138,9 +138,9 @@ pub struct ReplayInputs {
 pub(crate) struct Segment {
     pub start_ms: i64,
     pub len: usize,
-    /// Per metric: CPU and memory demand (u·n), response-time numerator rt·(1−ρ) (or rt without
-    /// CPU), total request rate. Empty when the metric is absent.
-    pub d: [Vec<f64>; 4],
+    /// Per step and metric: CPU and memory demand (u·n), response-time numerator rt·(1−ρ) (or rt
+    /// without CPU), total request rate; NaN when the metric is absent.
+    pub d: Vec<[f64; 4]>,
 }
 
 /// Metric data made ready for replays.
@@ -192,7 +192,7 @@ fn columns(
     len: usize,
     instances: &dyn Fn(usize) -> f64,
     notes: &mut Vec<String>,
-) -> Result<[Vec<f64>; 4], ReplayError> {
+) -> Result<Vec<[f64; 4]>, ReplayError> {
     let mut raw: [Vec<f64>; 4] = Default::default();
     for m in Metric::ALL {
         if let Some(v) = cols.get(m) {
@@ -217,8 +217,8 @@ fn columns(
             *r *= 1.0 - (u / 100.0).clamp(0.0, 0.99);
         }
     }
-    let demand = |v: Vec<f64>| -> Vec<f64> { v.into_iter().enumerate().map(|(i, u)| u * instances(i)).collect() };
-    Ok([demand(cpu), demand(mem), rt, rr])
+    let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(f64::NAN);
+    Ok((0..len).map(|i| [at(&cpu, i) * instances(i), at(&mem, i) * instances(i), at(&rt, i), at(&rr, i)]).collect())
 }
 
 impl Prepared {
@@ -429,27 +429,32 @@ impl Prepared {
         let mut changes = vec![(start, n_fleet)];
         let mut events = Vec::new();
         let mut acc = Acc { seg_t: start, area: 0.0, breach_ms: 0, peak: n_fleet };
-        let mut peak_required = 0.0f64;
         let mut first_over_max = None;
-        let has_cpu = !seg.d[0].is_empty();
-        for i in 0..seg.len {
+        let has_cpu = self.has[Metric::Cpu.index()];
+        // The largest scaler count whose fleet fits max: required counts above it exceed max.
+        let (mut lo, mut hi) = (0u64, u64::from(max));
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if policy.redundancy.apply(mid) <= u64::from(max) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        let fits = lo as f64;
+        let p = s.period;
+        let inv_p = 1.0 / p as f64;
+        let mut peak_req = 0.0f64;
+        for (i, d) in seg.d.iter().enumerate() {
             let t0 = start + step * i as i64;
             let step_end = t0 + step;
-            let d = [
-                seg.d[0].get(i).copied().unwrap_or(f64::NAN),
-                seg.d[1].get(i).copied().unwrap_or(f64::NAN),
-                seg.d[2].get(i).copied().unwrap_or(f64::NAN),
-                seg.d[3].get(i).copied().unwrap_or(f64::NAN),
-            ];
-            let req = s.ctl.required(&d, has_cpu);
-            let req_fleet = policy.redundancy.apply(req.clamp(0.0, 1e15).ceil() as u64);
-            if req_fleet > u64::from(max) && first_over_max.is_none() {
+            let req = s.ctl.required(d, has_cpu);
+            // ceil(req) > fits ⇔ req > fits for a whole number `fits`.
+            if req > fits && first_over_max.is_none() {
                 first_over_max = Some(t0);
             }
-            let z = f64::from(policy.redundancy.zones.max(1));
-            let zf = if z > 1.0 { z / (z - 1.0) } else { 1.0 };
-            peak_required = peak_required.max(req * zf + f64::from(policy.redundancy.spare));
-            let mut view = View::new(&d, has_cpu, &s.fleet, max, min);
+            peak_req = peak_req.max(req);
+            let mut view = View::new(d, &self.has, &s.fleet, max, min);
             let mut breach = f64::from(s.fleet.ready) < req;
             loop {
                 let next_ready = s.fleet.warming.front().map_or(i64::MAX, |w| w.0);
@@ -462,7 +467,7 @@ impl Prepared {
                         s.fleet.ready += k;
                         s.fleet.warming.pop_front();
                     }
-                    view = View::new(&d, has_cpu, &s.fleet, max, min);
+                    view = View::new(d, &self.has, &s.fleet, max, min);
                     breach = f64::from(s.fleet.ready) < req;
                     continue;
                 }
@@ -482,17 +487,24 @@ impl Prepared {
                             n_fleet = n;
                             acc.peak = acc.peak.max(n);
                         }
-                        view = View::new(&d, has_cpu, &s.fleet, max, min);
+                        view = View::new(d, &self.has, &s.fleet, max, min);
                         breach = f64::from(s.fleet.ready) < req;
-                        s.next_tick += s.period;
+                        s.next_tick += p;
                     }
                     Tick::Quiet(until) => {
                         let limit = until.min(step_end).min(next_ready);
-                        let p = s.period;
                         if s.fast && limit > now + p {
-                            // Ticks now + p, …, now + k·p are all < limit.
-                            let k = (limit - now - 1) / p;
-                            s.ctl.skip(now + k * p);
+                            // Ticks now + p, …, now + k·p are all < limit: k = ⌊(limit − now − 1)/p⌋,
+                            // estimated in floating point and corrected (no integer division).
+                            let room = limit - now - 1;
+                            let mut k = (room as f64 * inv_p) as i64;
+                            while k * p > room {
+                                k -= 1;
+                            }
+                            while (k + 1) * p <= room {
+                                k += 1;
+                            }
+                            s.ctl.skip(now + k * p, k);
                             s.next_tick = now + (k + 1) * p;
                         } else {
                             s.next_tick += p;
@@ -502,6 +514,9 @@ impl Prepared {
             }
             acc.account(step_end, n_fleet, breach);
         }
+        let z = f64::from(policy.redundancy.zones.max(1));
+        let zf = if z > 1.0 { z / (z - 1.0) } else { 1.0 };
+        let peak_required = peak_req * zf + f64::from(policy.redundancy.spare);
         let span = (end - start).max(1) as f64;
         Track {
             start_ms: start,
@@ -616,19 +631,23 @@ pub(crate) struct View {
 }
 
 impl View {
-    fn new(d: &[f64; 4], has_cpu: bool, fleet: &Fleet, max: u32, min: u32) -> View {
+    /// Only the metrics in `has` are computed (divisions are the replay's main cost).
+    #[inline]
+    fn new(d: &[f64; 4], has: &[bool; 4], fleet: &Fleet, max: u32, min: u32) -> View {
         let n = f64::from(fleet.ready.max(1));
-        let cpu = d[0] / n;
-        let rt = if has_cpu { d[2] / (1.0 - (cpu / 100.0).clamp(0.0, 0.99)) } else { d[2] };
-        View {
-            now: 0,
-            base: fleet.base,
-            ready: fleet.ready,
-            value: [cpu.min(100.0), (d[1] / n).min(100.0), rt, d[3] / n],
-            demand: *d,
-            min,
-            max,
+        let mut value = [f64::NAN; 4];
+        let cpu = if has[0] { d[0] / n } else { f64::NAN };
+        value[0] = cpu.min(100.0);
+        if has[1] {
+            value[1] = (d[1] / n).min(100.0);
         }
+        if has[2] {
+            value[2] = if has[0] { d[2] / (1.0 - (cpu * 0.01).clamp(0.0, 0.99)) } else { d[2] };
+        }
+        if has[3] {
+            value[3] = d[3] / n;
+        }
+        View { now: 0, base: fleet.base, ready: fleet.ready, value, demand: *d, min, max }
     }
 }
 
@@ -648,39 +667,34 @@ pub(crate) trait Controller: Clone {
     fn period_ms(&self) -> i64;
     /// Decides at `v.now`.
     fn tick(&mut self, v: &View) -> Tick;
-    /// The ticks after the last one up to and including `last` saw the same inputs and changed
-    /// nothing: update history as they would have.
-    fn skip(&mut self, last: i64);
+    /// The `count` ticks after the last one, up to and including `last`, saw the same inputs and
+    /// changed nothing: update history as they would have.
+    fn skip(&mut self, last: i64, count: i64);
     /// The instances (unclamped, before redundancy) that bring every targeted metric to its
     /// target, for demand `d` (see [`View::demand`]).
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64;
 }
 
 /// Required instances for `targets` (per metric: the per-instance target, `None` = untargeted).
+#[inline]
 pub(crate) fn required_for(targets: &[Option<f64>; 4], d: &[f64; 4], has_cpu: bool) -> f64 {
     let mut req = 0.0f64;
-    for (m, t) in targets.iter().enumerate() {
-        let Some(t) = *t else { continue };
-        let x = d[m];
-        if !x.is_finite() {
-            continue;
-        }
-        let r = match m {
-            2 => {
-                if !has_cpu {
-                    continue;
-                }
-                // rt_k / (1 − ρ) ≤ t  ⇔  ρ ≤ 1 − rt_k / t, ρ capped at 0.99.
-                let rho = (1.0 - x / t).min(0.99);
-                if rho <= 0.0 {
-                    f64::INFINITY
-                } else {
-                    d[0] / (100.0 * rho)
-                }
+    for m in [0, 1, 3] {
+        if let Some(t) = targets[m] {
+            // A missing value (NaN) compares false and is skipped.
+            let r = d[m] / t;
+            if r > req {
+                req = r;
             }
-            _ => x / t,
-        };
-        req = req.max(r);
+        }
+    }
+    if let (Some(t), true) = (targets[2], has_cpu) {
+        // rt_k / (1 − ρ) ≤ t  ⇔  ρ ≤ 1 − rt_k / t, ρ capped at 0.99.
+        let rho = (1.0 - d[2] / t).min(0.99);
+        let r = if rho <= 0.0 { f64::INFINITY } else { d[0] / (100.0 * rho) };
+        if r > req {
+            req = r;
+        }
     }
     req
 }

@@ -8,17 +8,23 @@
 //! down by `step_down` when every metric alarms down and `cooldown_down_s` has passed. Counts stay
 //! within [min, max]. Alarms keep their history across scale events, as CloudWatch alarms do.
 
+use super::alarm::History;
 use super::policy::{Metric, Policy, Threshold};
 use super::replay::{required_for, Controller, Reason, Tick, View};
 
 #[derive(Clone, Debug)]
+struct RuleState {
+    metric: Metric,
+    up_at: f64,
+    down_at: f64,
+    up: History,
+    down: History,
+}
+
+#[derive(Clone, Debug)]
 pub(crate) struct ThresholdCtl {
-    /// (metric, scale-up, scale-down) for the metrics the data has.
-    rules: Vec<(Metric, f64, f64)>,
-    /// Per rule: the last M datapoints, newest in bit 0.
-    up: Vec<u32>,
-    down: Vec<u32>,
-    mask: u32,
+    /// The rules for the metrics the data has.
+    rules: Vec<RuleState>,
     n: u32,
     m: u32,
     period_ms: i64,
@@ -32,11 +38,18 @@ pub(crate) struct ThresholdCtl {
 
 impl ThresholdCtl {
     pub(crate) fn new(t: &Threshold, _p: &Policy, has: &[bool; 4], notes: &mut Vec<String>) -> ThresholdCtl {
+        let e = t.evaluation;
         let mut rules = Vec::new();
         let mut targets = [None; 4];
         for (m, r) in t.rules() {
             if has[m.index()] {
-                rules.push((m, r.scale_up, r.scale_down()));
+                rules.push(RuleState {
+                    metric: m,
+                    up_at: r.scale_up,
+                    down_at: r.scale_down(),
+                    up: History::new(e.periods, e.of),
+                    down: History::new(e.periods, e.of),
+                });
                 targets[m.index()] = Some(r.scale_up);
             } else {
                 notes.push(format!(
@@ -49,12 +62,8 @@ impl ThresholdCtl {
         if rules.is_empty() {
             notes.push("no metric of the policy is in the data: the count never changes".into());
         }
-        let e = t.evaluation;
         ThresholdCtl {
-            up: vec![0; rules.len()],
-            down: vec![0; rules.len()],
             rules,
-            mask: if e.of >= 32 { u32::MAX } else { (1u32 << e.of) - 1 },
             n: e.periods,
             m: e.of,
             period_ms: ((e.period_s * 1000.0).round() as i64).max(1),
@@ -66,6 +75,30 @@ impl ThresholdCtl {
             targets,
         }
     }
+
+    /// The first tick at which an alarm's state would change if the inputs stay as they are.
+    fn next_flip(&self, now: i64) -> i64 {
+        let mut k = u32::MAX;
+        for r in &self.rules {
+            for f in [r.up.flips_after(), r.down.flips_after()].into_iter().flatten() {
+                k = k.min(f);
+            }
+        }
+        if k == u32::MAX {
+            i64::MAX
+        } else {
+            now + i64::from(k) * self.period_ms
+        }
+    }
+
+    /// Every rule below its scale-down threshold, for the reason.
+    fn below(&self, v: &View) -> [Option<(Metric, f64, f64)>; 4] {
+        let mut below = [None; 4];
+        for (slot, r) in below.iter_mut().zip(&self.rules) {
+            *slot = Some((r.metric, v.value[r.metric.index()], r.down_at));
+        }
+        below
+    }
 }
 
 impl Controller for ThresholdCtl {
@@ -76,25 +109,17 @@ impl Controller for ThresholdCtl {
     fn tick(&mut self, v: &View) -> Tick {
         let mut up_fire: Option<(Metric, f64, f64)> = None;
         let mut all_down = !self.rules.is_empty();
-        let mut uniform = true;
-        let mut below = [None; 4];
-        for (k, &(m, up, down)) in self.rules.iter().enumerate() {
-            let x = v.value[m.index()];
-            self.up[k] = ((self.up[k] << 1) | u32::from(x > up)) & self.mask;
-            self.down[k] = ((self.down[k] << 1) | u32::from(x < down)) & self.mask;
-            for h in [self.up[k], self.down[k]] {
-                uniform &= h == 0 || h == self.mask;
+        for r in self.rules.iter_mut() {
+            let x = v.value[r.metric.index()];
+            r.up.push(x > r.up_at);
+            r.down.push(x < r.down_at);
+            if up_fire.is_none() && r.up.fires() {
+                up_fire = Some((r.metric, x, r.up_at));
             }
-            if up_fire.is_none() && self.up[k].count_ones() >= self.n {
-                up_fire = Some((m, x, up));
-            }
-            if self.down[k].count_ones() >= self.n {
-                below[k] = Some((m, x, down));
-            } else {
-                all_down = false;
-            }
+            all_down &= r.down.fires();
         }
         let now = v.now;
+        let mut until = i64::MAX;
         if let Some((metric, value, threshold)) = up_fire {
             if v.base < v.max {
                 if now - self.last_event >= self.cd_up_ms {
@@ -105,21 +130,25 @@ impl Controller for ThresholdCtl {
                         Reason::ThresholdUp { metric, value, threshold, periods: self.n, of: self.m },
                     );
                 }
-                return Tick::Quiet(if uniform { self.last_event + self.cd_up_ms } else { now });
+                until = self.last_event + self.cd_up_ms;
             }
         } else if all_down && v.base > v.min {
             if now - self.last_event >= self.cd_down_ms {
                 self.last_event = now;
                 let to = v.base.saturating_sub(self.step_down).max(v.min);
+                let below = self.below(v);
                 return Tick::Change(to, Reason::ThresholdDown { below, periods: self.n, of: self.m });
             }
-            return Tick::Quiet(if uniform { self.last_event + self.cd_down_ms } else { now });
+            until = self.last_event + self.cd_down_ms;
         }
-        Tick::Quiet(if uniform { i64::MAX } else { now })
+        Tick::Quiet(until.min(self.next_flip(now)))
     }
 
-    fn skip(&mut self, _last: i64) {
-        // Only called with uniform histories: shifting in the same bits leaves them unchanged.
+    fn skip(&mut self, _last: i64, count: i64) {
+        for r in &mut self.rules {
+            r.up.repeat(count);
+            r.down.repeat(count);
+        }
     }
 
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64 {
