@@ -1,6 +1,6 @@
 //! The queueing scaler: at every data step, the fewest M/M/c servers whose mean wait (or mean
 //! response time Wq + 1/μ) meets the target for that step's request rate
-//! ([`size_for_mean_wait`](super::queueing::size_for_mean_wait)), clamped to [min, max]. It sizes
+//! ([`size_for_mean_wait`]), clamped to [min, max]. It sizes
 //! ahead rather than reacting, so it has no cooldown; new instances still warm up.
 
 use super::policy::{Latency, Metric, Policy, Queueing};
