@@ -2,6 +2,7 @@
 
 mod forecast;
 mod inspect;
+mod simulate;
 mod size;
 
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ enum Command {
     Size(size::Args),
     /// Forecast a series with 80 % and 95 % intervals; `auto` backtests every model and keeps the best.
     Forecast(forecast::Args),
+    /// Replay an autoscaling policy (threshold JSON, the seed's document, a Kubernetes HPA manifest,
+    /// AWS target tracking or step scaling, queueing) over metric exports.
+    Simulate(simulate::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,5 +39,6 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(&args),
         Command::Size(args) => size::run(&args),
         Command::Forecast(args) => forecast::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
     }
 }

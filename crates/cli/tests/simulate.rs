@@ -1,0 +1,141 @@
+//! `headroom simulate` as a user runs it, on the real NAB exports and the example policies.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const NAB: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/nab/realAWSCloudwatch/");
+const POLICIES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/policies/");
+
+fn headroom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_headroom")).args(args).output().expect("run headroom")
+}
+
+fn nab(name: &str) -> String {
+    format!("{NAB}{name}")
+}
+
+fn policy(name: &str) -> String {
+    format!("{POLICIES}{name}")
+}
+
+fn simulate_json(file: &str, pol: &str, replicas: &str) -> Value {
+    let out = headroom(&["simulate", &nab(file), "--policy", &policy(pol), "--replicas", replicas, "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn json_has_the_documented_shape_on_the_seed_policy() {
+    let v = simulate_json("ec2_cpu_utilization_77c1ca.csv", "seed.json", "4");
+    let instances = v["instances"].as_array().unwrap();
+    // 14 days of 5-minute data evaluated every 60 s.
+    assert_eq!(instances.len(), 4032 * 5);
+    assert_eq!(instances[0]["timestamp"], "2014-04-02T14:25:00Z");
+    assert_eq!(instances[1]["timestamp"], "2014-04-02T14:26:00Z");
+    assert_eq!(instances[0]["count"], 4);
+    let events = v["events"].as_array().unwrap();
+    assert!(!events.is_empty());
+    for e in events {
+        assert!(e["timestamp"].as_str().unwrap().ends_with('Z'));
+        assert!(e["from"].as_u64().unwrap() != e["to"].as_u64().unwrap());
+        let reason = e["reason"].as_str().unwrap();
+        assert!(reason.contains(" for 3 of 3 periods"), "{reason}");
+    }
+    let s = &v["summary"];
+    for key in ["peak", "mean", "instance_hours", "cost", "breach_minutes"] {
+        assert!(s[key].is_number(), "{key}: {s}");
+    }
+    assert!(s["runway"].is_null(), "no forecast, no runway");
+    let peak = s["peak"].as_u64().unwrap();
+    assert_eq!(instances.iter().map(|i| i["count"].as_u64().unwrap()).max(), Some(peak));
+    assert!((s["instance_hours"].as_f64().unwrap() - s["mean"].as_f64().unwrap() * 336.0).abs() < 1e-6);
+    assert_eq!(v["metrics"]["cpu"].as_str().map(|s| s.ends_with("ec2_cpu_utilization_77c1ca")), Some(true));
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("memory threshold is ignored")));
+}
+
+#[test]
+fn hpa_manifests_replay_every_sync() {
+    let v = simulate_json("ec2_cpu_utilization_fe7f93.csv", "hpa-web.yaml", "3");
+    // HPA syncs every 15 s: 4 entries per minute.
+    assert_eq!(v["instances"].as_array().unwrap().len(), 4032 * 20);
+    let events = v["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["reason"].as_str().unwrap().starts_with("HPA: cpu ratio")));
+    let peak = v["summary"]["peak"].as_u64().unwrap();
+    assert!((3..=30).contains(&peak), "{peak}");
+    let notes: Vec<&str> = v["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.iter().any(|n| n.contains("sqs_messages_visible")), "{notes:?}");
+}
+
+#[test]
+fn costs_follow_the_price() {
+    let v = simulate_json("elb_request_count_8c0756.csv", "queueing.json", "2");
+    let s = &v["summary"];
+    assert!((s["cost"].as_f64().unwrap() - 0.05 * s["instance_hours"].as_f64().unwrap()).abs() < 1e-9);
+    // Queueing sizes once per data step: 4,032 rows on a 5-minute grid with a few missing bins.
+    let instances = v["instances"].as_array().unwrap();
+    assert!((4032..4100).contains(&instances.len()), "{}", instances.len());
+    assert_eq!(instances[1]["timestamp"], "2014-04-10T00:05:00Z", "on the epoch-aligned 5-minute grid");
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("missing values held")));
+}
+
+#[test]
+fn bad_input_is_one_line_naming_the_file() {
+    let cpu = nab("ec2_cpu_utilization_5f5533.csv");
+    let bad_policy = std::env::temp_dir().join(format!("headroom-bad-policy-{}.json", std::process::id()));
+    std::fs::write(
+        &bad_policy,
+        r#"{"auto_scaling": {"triggers": {"cpu_usage": 75}, "actions": {"scale_up": "add_server"}}}"#,
+    )
+    .unwrap();
+    let bad = bad_policy.display().to_string();
+    for (args, needles) in [
+        (
+            vec!["simulate", cpu.as_str(), "--policy", bad.as_str(), "--replicas", "4"],
+            vec![bad.as_str(), "auto_scaling.actions.scale_up: unknown action \"add_server\""],
+        ),
+        (
+            vec!["simulate", "/nonexistent.csv", "--policy", &policy("seed.json"), "--replicas", "4"],
+            vec!["/nonexistent.csv: cannot read"],
+        ),
+        (
+            vec![
+                "simulate",
+                cpu.as_str(),
+                "--policy",
+                &policy("seed.json"),
+                "--replicas",
+                "4",
+                "--metric",
+                "cpu=nothing",
+            ],
+            vec!["--metric cpu=nothing: no series named \"nothing\""],
+        ),
+        (
+            vec!["simulate", &nab("grok_asg_anomaly.csv"), "--policy", &policy("seed.json"), "--replicas", "4"],
+            vec!["grok_asg_anomaly.csv: no CPU, memory, latency or request-rate series"],
+        ),
+    ] {
+        let out = headroom(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        for n in needles {
+            assert!(err.contains(n), "{err} (expected {n})");
+        }
+    }
+    let _ = std::fs::remove_file(&bad_policy);
+    // --metric maps an unguessable series.
+    let out = headroom(&[
+        "simulate",
+        &nab("grok_asg_anomaly.csv"),
+        "--policy",
+        &policy("seed.json"),
+        "--replicas",
+        "4",
+        "--metric",
+        "cpu=grok_asg_anomaly",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
