@@ -544,7 +544,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path("target/peers/results.json"))
     ap.add_argument("--repeats", type=int, default=3, help="runs per timing; the best is reported")
     ap.add_argument("--budget", type=float, default=300, help="seconds of repeats per peer and series")
-    ap.add_argument("--timeout", type=float, default=1800, help="seconds before one peer call is stopped")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before one peer call is stopped (its time: > this)")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-accuracy", action="store_true")
     ap.add_argument("--only", nargs="*", help="accuracy: only these series (file stems)")
