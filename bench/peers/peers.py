@@ -16,6 +16,7 @@ stdout and JSON at --out.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import math
@@ -46,17 +47,20 @@ ACCURACY_SERIES = [
 ]
 SPEED_SERIES = ["synthetic_14d_5min.csv", "synthetic_1y_5min.csv"]
 HEADROOM_SPEED_MODELS = ["ets", "mstl", "auto"]
-HEADROOM_ACCURACY_MODELS = ["auto", "linear", "theil-sen", "exponential", "ets", "mstl"]
+HEADROOM_ACCURACY_MODELS = ["auto", "seasonal-naive", "linear", "theil-sen", "exponential", "ets", "mstl"]
 # A week is held out only when at least this many weeks remain to fit on (weekly season seen twice).
 MIN_WEEKS_FOR_WEEK_HOLDOUT = 2
+# The accuracy reference computed here: the last day of the training part repeated.
+REFERENCE = "seasonal naive (reference)"
 
 
 def quiet() -> None:
     """Peers log and warn a lot (cmdstanpy per chain, statsmodels convergence); the report is the output."""
     warnings.filterwarnings("ignore")
     logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)  # "Importing plotly failed": not needed
-    import cmdstanpy  # noqa: F401  (it sets up its own handler on import; silence it afterwards)
-
+    # Prophet sets its logger up on import, cmdstanpy on its first (cached) get_logger(): do both, then silence.
+    importlib.import_module("prophet")
+    importlib.import_module("cmdstanpy.utils").get_logger()
     for name in ("cmdstanpy", "prophet", "statsforecast"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
@@ -255,7 +259,8 @@ class Headroom:
     def forecast(self, path: Path, horizon: str, model: str) -> tuple[float, dict]:
         seconds, r = self.timed(["forecast", str(path), "--horizon", horizon, "--model", model, "--json"])
         if r.returncode != 0:
-            raise PeerFailed(f"headroom forecast --model {model} exited {r.returncode}: {r.stderr.strip()[:300]}")
+            why = r.stderr.strip().replace(f"headroom: {path}: ", "")
+            raise PeerFailed(f"exited {r.returncode}: {why[:300]}")
         try:
             return seconds, json.loads(r.stdout)
         except json.JSONDecodeError as e:
@@ -387,7 +392,7 @@ def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | N
             }
             print(f"accuracy: {name} hold out {label} ({n_train} to fit, {len(test_y)} to score)", file=sys.stderr)
             ref = seasonal_naive(train.values, train.times, h, daily, weekly)
-            entry["models"]["seasonal naive (reference)"] = score(ref.point[k - 1], None, None, None, None, test_y)
+            entry["models"][REFERENCE] = score(ref.point[k - 1], None, None, None, None, test_y)
             for pname, fn in PEERS.items():
                 try:
                     sec, fc = run_peer(fn, (train.values, train.times, h, daily, weekly), timeout_s)
@@ -490,16 +495,18 @@ def speed_table(results: list[dict]) -> str:
 
 
 def accuracy_table(results: list[dict]) -> str:
-    out = ["| series | held out | model | MAE | MAE ÷ seasonal naive | 95 % coverage | 80 % coverage |", "|" + "---|" * 7]
-    wins, total = 0, 0
+    head = "| series | held out | model | MAE | MAE ÷ last-day naive | 95 % coverage | 80 % coverage |"
+    out = [head, "|" + "---|" * 7]
+    wins, any_wins, total = 0, 0, 0
     for e in results:
-        naive = e["models"]["seasonal naive (reference)"]["mae"]
+        naive = e["models"][REFERENCE]["mae"]
         peers = [e["models"][p]["mae"] for p in PEERS if "mae" in e["models"].get(p, {})]
         best = min(v["mae"] for v in e["models"].values() if "mae" in v)
         for name, r in e["models"].items():
-            label = name + (f" → {r['chosen']}" if r.get("chosen") and name == "headroom auto" else "")
+            label = "seasonal naive, last day (Python)" if name == REFERENCE else name
+            label += f" → {r['chosen']}" if r.get("chosen") and name == "headroom auto" else ""
             if "error" in r:
-                out.append(f"| {e['series']} | {e['holdout']} | {label} | – ({r['error'][:80]}) | | | |")
+                out.append(f"| {e['series']} | {e['holdout']} | {label} | – ({r['error'][:160]}) | | | |")
                 continue
             mae = f"**{r['mae']:.4g}**" if r["mae"] == best else f"{r['mae']:.4g}"
             cov = lambda c: "–" if r.get(c) is None else f"{100 * r[c]:.0f} %"  # noqa: E731
@@ -508,10 +515,15 @@ def accuracy_table(results: list[dict]) -> str:
                 f"{cov('coverage_95')} | {cov('coverage_80')} |"
             )
         auto = e["models"].get("headroom auto", {})
+        ours = [v["mae"] for k, v in e["models"].items() if k.startswith("headroom ") and "mae" in v]
         if peers and "mae" in auto:
             total += 1
             wins += auto["mae"] <= min(peers)
-    out.append(f"\nheadroom auto's MAE ≤ the best peer's on {wins} of {total} held-out windows.")
+            any_wins += min(ours) <= min(peers)
+    out.append(
+        f"\nMAE ≤ the best peer's, of {total} held-out windows: headroom auto on {wins}; "
+        f"headroom's best single model on {any_wins}."
+    )
     return "\n".join(out)
 
 
@@ -526,27 +538,33 @@ def versions() -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--headroom", type=Path, required=True, help="the headroom binary (release build)")
+    ap.add_argument("--headroom", type=Path, help="the headroom binary (release build)")
     ap.add_argument("--synthetic", type=Path, help="directory with synthetic_14d_5min.csv and synthetic_1y_5min.csv")
     ap.add_argument("--data", type=Path, default=Path("../shared/data/nab"), help="the NAB data directory")
     ap.add_argument("--out", type=Path, default=Path("target/peers/results.json"))
     ap.add_argument("--repeats", type=int, default=3, help="runs per timing; the best is reported")
     ap.add_argument("--budget", type=float, default=300, help="seconds of repeats per peer and series")
-    ap.add_argument("--timeout", type=float, default=1800, help="seconds before one peer call is stopped")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before one peer call is stopped (its time: > this)")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-accuracy", action="store_true")
     ap.add_argument("--only", nargs="*", help="accuracy: only these series (file stems)")
+    ap.add_argument("--from-json", type=Path, help="print the report of an earlier run's results.json; run nothing")
     a = ap.parse_args()
+    if a.from_json:
+        print_report(json.loads(a.from_json.read_text()), a.from_json)
+        return 0
     quiet()
 
+    if a.headroom is None:
+        raise SystemExit("peers: --headroom BINARY is needed (bench/peers/run.sh passes it)")
     hr = Headroom(a.headroom)
     if not a.headroom.is_file():
         raise SystemExit(f"peers: {a.headroom}: no such binary (build it: cargo build --release -p headroom-cli)")
     hr.check_forecast()
     report = {
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-        "versions": versions() | {"headroom": hr.version()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_average": os.getloadavg()},
+        "versions": versions() | {"headroom": hr.version().removeprefix("headroom ")},
         "method": {
             "peer_time": "fit + forecast in the peer's own process (perf_counter), best of repeats, after a warm-up",
             "headroom_time": "wall time of `headroom forecast FILE --horizon 1d --model M --json`, best of repeats",
@@ -565,8 +583,14 @@ def main() -> int:
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(clean(report), indent=2) + "\n")
-    v = report["versions"]
-    print(f"# Headroom vs Python peers ({report['generated']}, {os.cpu_count()} CPUs)\n")
+    print_report(report, a.out)
+    return 0
+
+
+def print_report(report: dict, path: Path) -> None:
+    v, m = report["versions"], report["machine"]
+    load = f", load average {m['load_average'][0]:.1f} at the start" if m.get("load_average") else ""
+    print(f"# Headroom vs Python peers ({report['generated']}, {m['cpus']} CPUs{load})\n")
     print(", ".join(f"{k} {val}" for k, val in v.items()) + "\n")
     if "speed" in report:
         print("## Speed: fit + forecast one day\n" + speed_table(report["speed"]) + "\n")
@@ -577,8 +601,7 @@ def main() -> int:
     if "accuracy" in report:
         print("## Accuracy on real series (MAE on the held-out window; best in bold)\n")
         print(accuracy_table(report["accuracy"]) + "\n")
-    print(f"JSON: {a.out}")
-    return 0
+    print(f"JSON: {path}")
 
 
 def clean(o):

@@ -3,7 +3,8 @@
 # and MSTL, Prophet — in one run: speed on synthetic series, accuracy on real NAB series (issue 4).
 # A benchmark, not a test: it is not run by CI.
 #
-#   bench/peers/run.sh [peers.py options, e.g. --skip-speed, --only nyc_taxi, --repeats 1]
+#   bench/peers/run.sh [peers.py options, e.g. --skip-speed, --only nyc_taxi, --repeats 1, --timeout 1800]
+#   target/peer-venv/bin/python bench/peers/peers.py --from-json target/peers/results.json   # re-print a report
 #
 # Makes a throwaway venv in target/peer-venv (kept and reused) with the pinned peers from PyPI
 # (bench/peers/requirements.txt), builds the release CLI (in $CARGO_TARGET_DIR, default target/),
