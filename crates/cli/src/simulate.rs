@@ -6,10 +6,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use headroom_core::capacity::inputs::{align, common_step, ForecastColumn, Sources};
 use headroom_core::capacity::policy::Metric;
-use headroom_core::capacity::{HistoryInstances, MetricColumns, Policy, Prepared, Replay, ReplayInputs};
-use headroom_core::time::{human_duration, to_rfc3339};
-use headroom_core::{parse, regularise, Aggregation, Series, SeriesKind};
+use headroom_core::capacity::{HistoryInstances, Policy, Prepared, Replay};
+use headroom_core::forecast::{forecast, Flag, ForecastOptions, ForecastResult, ModelChoice};
+use headroom_core::time::{human_duration, parse_duration_s, to_rfc3339};
+use headroom_core::{parse, Aggregation, Series, SeriesKind};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -25,6 +27,11 @@ pub struct Args {
     /// (NAME as `headroom inspect` lists it). Default: the first series of each kind.
     #[arg(long = "metric", value_name = "METRIC=SERIES")]
     metrics: Vec<String>,
+    /// Also project over a forecast this long (e.g. 7d, 30d; at most 90d): each metric is forecast
+    /// by the best backtested model, and the policy replayed over the point forecast and its 95 %
+    /// upper band; `runway` is the first time more than max instances are needed.
+    #[arg(long, value_name = "DURATION")]
+    horizon: Option<String>,
     /// Print {"instances", "events", "summary", ...} as JSON.
     #[arg(long)]
     json: bool,
@@ -61,16 +68,6 @@ fn read_policy(path: &Path) -> Result<Policy, String> {
         Policy::from_hpa_yaml(&text)
     };
     policy.map_err(|e| format!("{file}: {e}"))
-}
-
-/// Seconds per unit of a latency series.
-fn latency_scale(s: &Series) -> f64 {
-    match s.unit.as_deref() {
-        Some("ms") => 1e-3,
-        Some("us" | "µs") => 1e-6,
-        Some("ns") => 1e-9,
-        _ => 1.0,
-    }
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -124,61 +121,75 @@ pub fn run(args: &Args) -> ExitCode {
             "{first_file}: no CPU, memory, latency or request-rate series (name one with --metric cpu=SERIES)"
         ));
     }
-    // One common step (the coarsest), one common time range.
-    let step = chosen.values().filter_map(|&i| found[i].1.stats()).map(|s| s.step_ms).max().unwrap_or(0).max(1000);
-    let mut grids: Vec<(Metric, String, Series)> = Vec::new();
+    // Every metric on one grid (the coarsest step, the overlap of their spans): the same
+    // alignment the app uses, so both replay the same numbers.
+    let mut series: [Option<&Series>; 4] = [None; 4];
+    let mut sources = serde_json::Map::new();
     for (&m, &i) in &chosen {
         let (file, s) = &found[i];
-        match regularise(s, step, Aggregation::Mean) {
-            Ok(g) => grids.push((Metric::ALL[m], format!("{file}: {}", s.name), g)),
-            Err(e) => return fail(format!("{file}: {}: {e}", s.name)),
+        series[m] = Some(s);
+        sources.insert(Metric::ALL[m].label().replace(' ', "_"), json!(format!("{file}: {}", s.name)));
+    }
+    let step = common_step(&Sources { series, ..Default::default() }).unwrap_or(60_000);
+    // With a horizon: each metric forecast by `auto` (the best backtest) on that step.
+    let mut forecasts: Vec<Option<ForecastResult>> = vec![None, None, None, None];
+    if let Some(h) = &args.horizon {
+        let horizon_ms = match parse_duration_s(h) {
+            Some(s) if s > 0.0 => (s * 1000.0) as i64,
+            _ => return fail(format!("--horizon {h}: not a duration (e.g. 7d, 30d, 12h)")),
+        };
+        let opts = ForecastOptions {
+            model: ModelChoice::Auto,
+            horizon_ms,
+            aggregation: Aggregation::Mean,
+            step_ms: Some(step),
+        };
+        for (m, s) in series.iter().enumerate() {
+            if let Some(s) = s {
+                match forecast(s, &opts) {
+                    Ok(f) => forecasts[m] = Some(f),
+                    Err(e) => return fail(format!("{first_file}: {}: cannot forecast: {e}", s.name)),
+                }
+            }
         }
     }
-    let start = grids.iter().filter_map(|g| g.2.timestamps.first()).copied().max().unwrap_or(0);
-    let end = grids.iter().filter_map(|g| g.2.timestamps.last()).copied().min().unwrap_or(0);
-    if end < start {
-        return fail(format!("{first_file}: the chosen series do not overlap in time"));
+    let mut columns: [Option<ForecastColumn>; 4] = Default::default();
+    for (slot, f) in columns.iter_mut().zip(&forecasts) {
+        *slot = f.as_ref().map(|f| ForecastColumn { timestamps: &f.timestamps, point: &f.point, upper: &f.upper_95 });
     }
-    let timestamps: Vec<i64> = (0..=(end - start) / step).map(|k| start + k * step).collect();
-    let mut cols = MetricColumns::default();
-    let mut sources = serde_json::Map::new();
-    for (m, label, g) in &grids {
-        let from = ((start - g.timestamps[0]) / step) as usize;
-        let mut v: Vec<f64> = g.values[from..from + timestamps.len()].to_vec();
-        if *m == Metric::ResponseTime {
-            let k = latency_scale(g);
-            v.iter_mut().for_each(|x| *x *= k);
-        }
-        sources.insert(m.label().replace(' ', "_"), json!(label));
-        match m {
-            Metric::Cpu => cols.cpu = Some(v),
-            Metric::Memory => cols.memory = Some(v),
-            Metric::ResponseTime => cols.response_time = Some(v),
-            Metric::RequestRate => cols.request_rate = Some(v),
-        }
-    }
-    let inputs = ReplayInputs {
-        timestamps,
-        metrics: cols,
-        instances: HistoryInstances::Constant(args.replicas),
-        forecast: None,
+    let aligned = match align(&Sources { series, forecasts: columns }, HistoryInstances::Constant(args.replicas)) {
+        Ok(a) => a,
+        Err(e) => return fail(format!("{first_file}: {e}")),
     };
-    let replay = match Prepared::new(&inputs).and_then(|p| p.run(&policy)) {
+    let replay = match Prepared::new(&aligned.inputs).and_then(|p| p.run(&policy)) {
         Ok(r) => r,
         Err(e) => return fail(format!("{first_file}: {e}")),
     };
-    let out = if args.json { json_report(&replay, sources) } else { text_report(&replay, &sources, step) };
+    let mut notes = aligned.notes;
+    notes.extend(replay.notes.iter().cloned());
+    for f in forecasts.iter().flatten() {
+        notes.extend(f.flags.iter().map(|fl| match fl {
+            Flag::AboveLimit { message, .. } | Flag::ClampedAtZero { message, .. } => message.clone(),
+        }));
+    }
+    let step = aligned.step_ms;
+    let out =
+        if args.json { json_report(&replay, sources, &notes) } else { text_report(&replay, &sources, step, &notes) };
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS
 }
 
-fn json_report(r: &Replay, sources: serde_json::Map<String, serde_json::Value>) -> String {
+fn json_report(r: &Replay, sources: serde_json::Map<String, serde_json::Value>, notes: &[String]) -> String {
     let h = &r.history;
-    let instances: Vec<_> =
-        h.per_evaluation().into_iter().map(|(t, n)| json!({"timestamp": to_rfc3339(t), "count": n})).collect();
-    let events: Vec<_> = h
-        .events
-        .iter()
+    // The history, then (with --horizon) the projection over the point forecast.
+    let tracks = std::iter::once(h).chain(r.forecast.as_ref());
+    let instances: Vec<_> = tracks
+        .clone()
+        .flat_map(|t| t.per_evaluation())
+        .map(|(t, n)| json!({"timestamp": to_rfc3339(t), "count": n}))
+        .collect();
+    let events: Vec<_> = tracks
+        .flat_map(|t| &t.events)
         .map(|e| json!({"timestamp": to_rfc3339(e.timestamp), "from": e.from, "to": e.to, "reason": e.reason.to_string()}))
         .collect();
     let s = &h.summary;
@@ -193,16 +204,29 @@ fn json_report(r: &Replay, sources: serde_json::Map<String, serde_json::Value>) 
             "breach_minutes": s.breach_minutes,
             "runway": r.runway.map(to_rfc3339),
         },
+        "forecast": r.forecast.as_ref().map(|f| json!({
+            "start": to_rfc3339(f.start_ms),
+            "end": to_rfc3339(f.end_ms),
+            "peak": f.summary.peak,
+            "mean": f.summary.mean,
+            "peak_upper_95": r.upper.as_ref().map(|u| u.summary.peak),
+            "runway_upper_95": r.runway_upper.map(to_rfc3339),
+        })),
         "headroom": {"instances": r.headroom.instances, "percent": r.headroom.percent},
         "metrics": sources,
-        "notes": r.notes,
+        "notes": notes,
     });
     let mut out = serde_json::to_string(&v).unwrap_or_default();
     out.push('\n');
     out
 }
 
-fn text_report(r: &Replay, sources: &serde_json::Map<String, serde_json::Value>, step: i64) -> String {
+fn text_report(
+    r: &Replay,
+    sources: &serde_json::Map<String, serde_json::Value>,
+    step: i64,
+    notes: &[String],
+) -> String {
     let h = &r.history;
     let s = &h.summary;
     let mut o = String::new();
@@ -227,7 +251,21 @@ fn text_report(r: &Replay, sources: &serde_json::Map<String, serde_json::Value>,
     for e in &h.events {
         o.push_str(&format!("  {}  {:>3} → {:<3} {}\n", to_rfc3339(e.timestamp), e.from, e.to, e.reason));
     }
-    for n in &r.notes {
+    if let Some(f) = &r.forecast {
+        o.push_str(&format!(
+            "forecast      {} → {}: peak {} (95 % upper: {}), mean {:.2}; runway {}\n",
+            to_rfc3339(f.start_ms),
+            to_rfc3339(f.end_ms),
+            f.summary.peak,
+            r.upper.as_ref().map_or("—".to_string(), |u| u.summary.peak.to_string()),
+            f.summary.mean,
+            r.runway.map_or("beyond the horizon".to_string(), to_rfc3339)
+        ));
+        for e in &f.events {
+            o.push_str(&format!("  {}  {:>3} → {:<3} {}\n", to_rfc3339(e.timestamp), e.from, e.to, e.reason));
+        }
+    }
+    for n in notes {
         o.push_str(&format!("note: {n}\n"));
     }
     o

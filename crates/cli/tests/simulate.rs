@@ -76,7 +76,7 @@ fn costs_follow_the_price() {
     let instances = v["instances"].as_array().unwrap();
     assert!((4032..4100).contains(&instances.len()), "{}", instances.len());
     assert_eq!(instances[1]["timestamp"], "2014-04-10T00:05:00Z", "on the epoch-aligned 5-minute grid");
-    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("missing values held")));
+    assert!(v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("hold the previous one")));
 }
 
 #[test]
@@ -138,4 +138,71 @@ fn bad_input_is_one_line_naming_the_file() {
         "--json",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_horizon_projects_the_policy_over_the_forecast() {
+    let out = headroom(&[
+        "simulate",
+        &nab("ec2_cpu_utilization_77c1ca.csv"),
+        "--policy",
+        &policy("seed.json"),
+        "--replicas",
+        "4",
+        "--horizon",
+        "7d",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let instances = v["instances"].as_array().unwrap();
+    // The history (4,032 five-minute steps evaluated every 60 s), then 7 days of forecast.
+    assert_eq!(instances.len(), 4032 * 5 + 7 * 24 * 60);
+    let f = &v["forecast"];
+    assert_eq!(f["start"], "2014-04-16T14:25:00Z", "{f}");
+    assert!(f["peak"].as_u64().unwrap() >= 1);
+    assert!(f["peak_upper_95"].as_u64().unwrap() >= f["peak"].as_u64().unwrap(), "{f}");
+    // The forecast's timestamps continue the history's, one evaluation step apart.
+    let last_history = instances[4032 * 5 - 1]["timestamp"].as_str().unwrap();
+    let first_forecast = instances[4032 * 5]["timestamp"].as_str().unwrap();
+    assert_eq!((last_history, first_forecast), ("2014-04-16T14:24:00Z", "2014-04-16T14:25:00Z"));
+    // A maximum the forecast needs more than gives a runway date inside the horizon.
+    let tight = std::env::temp_dir().join(format!("headroom-tight-{}.json", std::process::id()));
+    std::fs::write(&tight, r#"{"version": 1, "min_instances": 1, "max_instances": 1, "scaler": {"type": "threshold", "cpu": {"scale_up": 75}}}"#).unwrap();
+    // About 40 % CPU on 4 instances: 1.6 instances of demand, more than the one allowed.
+    let out = headroom(&[
+        "simulate",
+        &nab("ec2_cpu_utilization_5f5533.csv"),
+        "--policy",
+        tight.to_str().unwrap(),
+        "--replicas",
+        "4",
+        "--horizon",
+        "7d",
+        "--json",
+    ]);
+    let _ = std::fs::remove_file(&tight);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runway = v["summary"]["runway"].as_str().expect("a runway date");
+    assert_eq!(runway, v["forecast"]["start"].as_str().unwrap(), "needed from the forecast's first step");
+}
+
+#[test]
+fn a_horizon_that_is_not_a_duration_is_refused() {
+    let out = headroom(&[
+        "simulate",
+        &nab("ec2_cpu_utilization_77c1ca.csv"),
+        "--policy",
+        &policy("seed.json"),
+        "--replicas",
+        "4",
+        "--horizon",
+        "soon",
+    ]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "headroom: --horizon soon: not a duration (e.g. 7d, 30d, 12h)"
+    );
 }

@@ -24,15 +24,23 @@ impl Rng {
 /// 2024-01-01T00:00:00Z (`YYYY-MM-DD HH:MM:SS` timestamps), about 41.5 bytes a row: 2,400,000 rows
 /// make about 100 MB.
 pub fn usage_csv(rows: usize, seed: u64) -> Vec<u8> {
+    usage_csv_every(rows, 60, seed)
+}
+
+/// [`usage_csv`] with one row every `step_s` seconds (e.g. 105,120 rows at 300 s: a year of
+/// 5-minute data, the size the workbench benchmark replays). The trend is +1 per year whatever
+/// the step.
+pub fn usage_csv_every(rows: usize, step_s: i64, seed: u64) -> Vec<u8> {
+    let step_s = step_s.max(1);
     let mut rng = Rng(seed | 1);
     let mut out = String::with_capacity(rows * 56 + 64);
     out.push_str("timestamp,cpu,memory,requests,latency_ms\n");
     let t0 = 1_704_067_200i64;
     for i in 0..rows {
-        let t = t0 + i as i64 * 60;
+        let t = t0 + i as i64 * step_s;
         let day = (t.rem_euclid(86_400)) as f64 / 86_400.0;
         let daily = (std::f64::consts::TAU * (day - 0.25)).sin();
-        let trend = i as f64 / 525_600.0; // +1 per year
+        let trend = (t - t0) as f64 / 31_536_000.0; // +1 per year
         let noise = rng.unit() - 0.5;
         let cpu = (45.0 + 20.0 * daily + 5.0 * trend + 6.0 * noise).clamp(0.0, 100.0);
         let memory = (60.0 + 4.0 * daily + 8.0 * trend + 2.0 * noise).clamp(0.0, 100.0);
@@ -59,5 +67,8 @@ mod tests {
         assert!(parsed.series.iter().all(|s| s.len() == 1000));
         let per_row = a.len() as f64 / 1000.0;
         assert!((38.0..45.0).contains(&per_row), "{per_row} bytes a row");
+        let year = crate::parse("year.csv", &usage_csv_every(105_120, 300, 7)).unwrap();
+        let st = year.series[0].stats().unwrap();
+        assert_eq!((st.points, st.step_ms), (105_120, 300_000));
     }
 }

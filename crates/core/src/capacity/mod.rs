@@ -9,6 +9,7 @@
 mod alarm;
 pub mod aws;
 pub mod hpa;
+pub mod inputs;
 pub mod policy;
 pub mod queueing;
 pub mod queueing_scaler;
