@@ -1,5 +1,6 @@
 //! The page: a drop zone, what was loaded, and what went wrong.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -9,12 +10,24 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::File;
 
+use headroom_core::forecast::{ForecastOptions, ForecastResult};
+
 use crate::components::drop_zone::DropZone;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::file_view::FileView;
+use crate::components::forecast_panel::{BacktestTable, ForecastControls, ForecastSettings};
+use crate::components::metric_chart::MetricChart;
 use crate::components::metric_mapping::MetricMapping;
-use crate::state::{add_file, auto_map, Job, LoadedFile, Mapping, SAMPLE_FILE};
+use crate::components::number_field::{NumberField, Range};
+use crate::components::policy_panel::PolicyPanel;
+use crate::components::results::{EventsTable, InstancesChart, SummaryCards};
+use crate::state::plan::{default_policy, prepare, Plan};
+use crate::state::{add_file, auto_map, Job, LoadedFile, Mapping, Metric, SAMPLE_FILE};
 use crate::worker::client::{ParseClient, CANCELLED};
+use crate::worker::fit::{FitClient, SUPERSEDED};
+
+/// The instance count assumed during the history until the planner says otherwise.
+pub const DEFAULT_REPLICAS: u32 = 4;
 
 /// Reads a dropped or picked file's bytes, without copying them into WebAssembly memory.
 async fn read_file(file: &File) -> Result<ArrayBuffer, String> {
@@ -103,6 +116,136 @@ pub fn App() -> impl IntoView {
     let on_cancel = Callback::new(move |()| client.with_value(ParseClient::cancel_all));
     let on_remove = Callback::new(move |name: String| change_files(&|fs| fs.retain(|f| f.name != name)));
 
+    // The plan: forecasts per mapped metric (fitted in workers), the series prepared for replays,
+    // and the replay of the policy over them. A policy change re-runs only the replay.
+    let replicas = RwSignal::new(DEFAULT_REPLICAS);
+    let policy = RwSignal::new(default_policy());
+    let settings = RwSignal::new(ForecastSettings::default());
+    let forecasts = RwSignal::new(BTreeMap::<Metric, Arc<ForecastResult>>::new());
+    let forecast_status = RwSignal::new(BTreeMap::<Metric, String>::new());
+    let fitters = StoredValue::new_local(BTreeMap::<Metric, FitClient>::new());
+    Effect::new(move |_| {
+        let s = settings.get();
+        let jobs: Vec<(Metric, headroom_core::Series)> = files
+            .with(|fs| mapping.with(|mp| mp.iter().filter_map(|(m, r)| r.find(fs).map(|s| (*m, s.clone()))).collect()));
+        let options = ForecastOptions {
+            model: s.model,
+            horizon_ms: (s.horizon_days * 86_400_000.0) as i64,
+            aggregation: s.aggregation,
+            step_ms: None,
+        };
+        forecasts.update(|f| f.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));
+        forecast_status.set(
+            jobs.iter()
+                .map(|(m, _)| (*m, "Fitting the models and backtesting them on this series…".to_string()))
+                .collect(),
+        );
+        for (m, series) in jobs {
+            let client = fitters.with_value(|f| f.get(&m).cloned()).unwrap_or_else(|| {
+                let c = FitClient::new();
+                fitters.update_value(|f| {
+                    f.insert(m, c.clone());
+                });
+                c
+            });
+            let options = options.clone();
+            spawn_local(async move {
+                // Timed as `headroom:fit:<metric>` in the page's User Timing: the request, the fit
+                // in the worker and the answer back.
+                let perf = web_sys::window().and_then(|w| w.performance());
+                let name = format!("headroom:fit:{}", m.id());
+                let start = format!("{name}-start");
+                if let Some(perf) = &perf {
+                    let _ = perf.mark(&start);
+                }
+                let result = client.fit(&series, &options).await;
+                if let (Some(perf), Ok(_)) = (&perf, &result) {
+                    let _ = perf.measure_with_start_mark(&name, &start);
+                }
+                match result {
+                    Ok(r) => {
+                        forecasts.update(|f| {
+                            f.insert(m, Arc::new(r));
+                        });
+                        forecast_status.update(|st| {
+                            st.remove(&m);
+                        });
+                    }
+                    Err(e) if e == SUPERSEDED => {}
+                    Err(e) => {
+                        forecasts.update(|f| {
+                            f.remove(&m);
+                        });
+                        forecast_status.update(|st| {
+                            st.insert(m, format!("No forecast: {e}"));
+                        });
+                    }
+                }
+            });
+        }
+    });
+    let prepared =
+        Memo::new(move |_| files.with(|fs| mapping.with(|mp| forecasts.with(|f| prepare(fs, mp, replicas.get(), f)))));
+    let chart_metric = RwSignal::new(Metric::Cpu);
+    let plan = Memo::new(move |_| {
+        prepared.with(|p| {
+            let p = p.as_ref()?;
+            let policy = policy.get();
+            let forecast = forecasts.with(|f| f.get(&Metric::Cpu).or_else(|| f.values().next()).cloned());
+            // Timed as `headroom:replay` in the page's User Timing (DevTools, and the interaction
+            // benchmark read it).
+            let perf = web_sys::window().and_then(|w| w.performance());
+            if let Some(perf) = &perf {
+                let _ = perf.mark("headroom:replay-start");
+            }
+            let replay =
+                p.as_ref().map_err(Clone::clone).and_then(|d| d.prepared.run(&policy).map_err(|e| e.to_string()));
+            if let Some(perf) = &perf {
+                let _ = perf.measure_with_start_mark("headroom:replay", "headroom:replay-start");
+            }
+            Some(Plan { replay, policy, forecast })
+        })
+    });
+    let plan_signal: Signal<Option<Plan>> = plan.into();
+    let mapped = Memo::new(move |_| mapping.with(|m| m.keys().copied().collect::<Vec<_>>()));
+    // The chart shows a mapped metric: the chosen one while it is mapped, else the first.
+    let shown = Signal::derive(move || {
+        let c = chart_metric.get();
+        mapped.with(|ms| if ms.contains(&c) { c } else { ms.first().copied().unwrap_or(c) })
+    });
+    let shown_series = Signal::derive(move || {
+        files.with(|fs| mapping.with(|mp| mp.get(&shown.get()).and_then(|r| r.find(fs)).cloned()))
+    });
+    let shown_forecast = Signal::derive(move || forecasts.with(|f| f.get(&shown.get()).cloned()));
+    let status_text = Signal::derive(move || {
+        forecast_status.with(|st| {
+            st.get(&shown.get()).cloned().unwrap_or_else(|| {
+                if mapped.with(Vec::is_empty) {
+                    "Load a series to forecast it.".into()
+                } else {
+                    String::new()
+                }
+            })
+        })
+    });
+    let notes = Memo::new(move |_| {
+        let mut n: Vec<String> = prepared.with(|p| match p {
+            Some(Ok(d)) => d.notes.clone(),
+            Some(Err(e)) => vec![e.clone()],
+            None => Vec::new(),
+        });
+        plan.with(|p| {
+            if let Some(p) = p {
+                match &p.replay {
+                    Ok(r) => n.extend(r.notes.iter().cloned()),
+                    Err(e) => n.push(format!("The policy could not be replayed: {e}")),
+                }
+            }
+        });
+        n.dedup();
+        n
+    });
+
     // A file dropped outside the drop zone must not make the browser navigate away from the page.
     let guard_drop = |ev: web_sys::DragEvent| ev.prevent_default();
     let h1 = window_event_listener(leptos::ev::dragover, guard_drop);
@@ -112,28 +255,77 @@ pub fn App() -> impl IntoView {
         h2.remove();
     });
 
+    let has_files = move || !files.with(Vec::is_empty);
     view! {
         <header class="topbar">
             <h1>"Headroom"</h1>
             <p class="tagline">"Capacity planning from your metric exports — computed in this page; your data never leaves the browser."</p>
         </header>
-        <main>
-            <ErrorBanner errors />
-            <DropZone on_files on_sample jobs=jobs.into() on_cancel />
-            <Show when=move || files.with(Vec::is_empty)>
-                <p class="empty" data-testid="empty-state">
-                    "Nothing loaded yet. Drop an export above, choose files, or press "
-                    <strong>"Try sample data"</strong>" to see two weeks of real EC2 CPU utilisation."
-                </p>
-            </Show>
-            <Show when=move || !files.with(Vec::is_empty)>
-                <MetricMapping files=files.into() mapping />
-            </Show>
-            <For
-                each=move || files.get()
-                key=|f| (f.name.clone(), f.bytes, f.series.len(), f.diagnostics.len())
-                children=move |file| view! { <FileView file on_remove /> }
-            />
+        <main class="workbench">
+            <aside class="side">
+                <section class="panel data" aria-labelledby="data-title">
+                    <h2 id="data-title">"Data"</h2>
+                    <DropZone on_files on_sample jobs=jobs.into() on_cancel />
+                    <Show when=has_files>
+                        <MetricMapping files=files.into() mapping />
+                        <NumberField id="replicas".to_string() label="Instances running during the history".to_string()
+                            unit="instances" range=Range::new(1.0, 100_000.0, 1.0)
+                            value=Signal::derive(move || f64::from(replicas.get()))
+                            on_change=Callback::new(move |v: f64| replicas.set(v as u32))
+                            hint="Demand = utilisation × this count; the replay spreads it over the simulated instances." />
+                    </Show>
+                </section>
+                <PolicyPanel policy />
+                <section class="panel forecast-settings" aria-labelledby="forecast-settings-title">
+                    <h2 id="forecast-settings-title">"Forecast settings"</h2>
+                    <ForecastControls settings />
+                </section>
+            </aside>
+            <div class="results">
+                <ErrorBanner errors />
+                <Show when=move || !has_files()>
+                    <p class="empty panel" data-testid="empty-state">
+                        "Nothing loaded yet. Drop an export on the left, choose files, or press "
+                        <strong>"Try sample data"</strong>" to see two weeks of real EC2 CPU utilisation planned with the seed policy."
+                    </p>
+                </Show>
+                <Show when=has_files>
+                    <SummaryCards plan=plan_signal />
+                    <section class="panel" aria-labelledby="metric-title">
+                        <div class="panel-head">
+                            <h2 id="metric-title">{move || shown.get().label()}</h2>
+                            <div class="tabs" role="tablist" aria-label="Metric shown">
+                                {move || mapped.get().into_iter().map(|m| view! {
+                                    <button type="button" role="tab" class="tab" aria-selected=move || (shown.get() == m).to_string()
+                                        on:click=move |_| chart_metric.set(m)>{m.label()}</button>
+                                }).collect_view()}
+                            </div>
+                        </div>
+                        <MetricChart metric=shown series=shown_series forecast=shown_forecast policy=policy.into() />
+                    </section>
+                    <section class="panel" aria-labelledby="instances-title">
+                        <h2 id="instances-title">"Instances"</h2>
+                        <p class="muted">"Replayed over the history with the policy, then projected over the forecast (dashed) and its 95 % upper band (dotted)."</p>
+                        <InstancesChart plan=plan_signal />
+                    </section>
+                    {move || {
+                        let n = notes.get();
+                        (!n.is_empty()).then(|| view! {
+                            <ul class="panel notes" data-testid="plan-notes">{n.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                        })
+                    }}
+                    <BacktestTable forecast=shown_forecast status=status_text />
+                    <EventsTable plan=plan_signal />
+                    <details class="panel files" open=true>
+                        <summary><h2>"Loaded files"</h2></summary>
+                        <For
+                            each=move || files.get()
+                            key=|f| (f.name.clone(), f.bytes, f.series.len(), f.diagnostics.len())
+                            children=move |file| view! { <FileView file on_remove /> }
+                        />
+                    </details>
+                </Show>
+            </div>
         </main>
         <footer class="footer muted">
             "Headroom · sample data: Numenta Anomaly Benchmark (MIT) · charts: Apache ECharts"

@@ -50,7 +50,7 @@ async fn series_card_shows_name_points_span_and_a_chart_of_every_point() {
     assert_eq!(text(&root, "[data-testid=series-name]"), "ec2_cpu_utilization_5f5533");
     assert_eq!(text(&root, "[data-testid=series-points]"), "4,032 points");
     assert!(text(&root, "[data-testid=series-span]").contains("every 5 min"));
-    let chart = root.query_selector("[data-testid=series-chart]").unwrap().unwrap();
+    let chart = root.query_selector("[data-testid=file-series-chart]").unwrap().unwrap();
     let echarts = js_sys::Reflect::get(&web_sys::window().unwrap(), &"echarts".into()).unwrap();
     let get: js_sys::Function = js_sys::Reflect::get(&echarts, &"getInstanceByDom".into()).unwrap().unchecked_into();
     let inst = get.call1(&echarts, &chart).unwrap();
@@ -121,4 +121,89 @@ async fn app_reports_a_file_that_is_not_a_time_series_and_keeps_working() {
     assert_eq!(select.value(), "cpu.csv › cpu");
     // A successful load clears the previous error.
     assert!(root.query_selector("[data-testid=error-banner]").unwrap().is_none());
+}
+
+/// Sets an input's value and fires `input`, as typing does.
+fn type_value(root: &web_sys::HtmlElement, css: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = root.query_selector(css).unwrap().unwrap().unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("input", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_message() {
+    use headroom::components::policy_panel::PolicyPanel;
+    use headroom::state::plan::default_policy;
+    use headroom_core::capacity::policy::Scaler;
+    let policy = RwSignal::new(default_policy());
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
+    settle().await;
+    // The seed policy: thresholds, CPU 75 %.
+    let cpu: web_sys::HtmlInputElement =
+        root.query_selector("[data-testid=threshold-cpu]").unwrap().unwrap().unchecked_into();
+    assert_eq!(cpu.value(), "75");
+    type_value(&root, "[data-testid=threshold-cpu]", "60");
+    settle().await;
+    let up = |p: &headroom_core::capacity::policy::Policy| match &p.scaler {
+        Scaler::Threshold(t) => t.cpu.map(|r| r.scale_up),
+        _ => None,
+    };
+    assert_eq!(policy.with_untracked(up), Some(60.0));
+    // Above 100 % is refused where it is typed; the policy keeps the last good value.
+    type_value(&root, "[data-testid=threshold-cpu]", "140");
+    settle().await;
+    assert_eq!(policy.with_untracked(up), Some(60.0));
+    assert!(text(&root, ".field.invalid .field-error").contains("at most 100%"));
+    // Switching the kind keeps the CPU figure as the HPA's target.
+    let kind: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
+    kind.set_value("hpa");
+    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert!(matches!(policy.with_untracked(|p| p.scaler.clone()), Scaler::Hpa(h) if h.metrics[0].value == 60.0));
+    assert!(root.query_selector("[data-testid=hpa-cpu]").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_app_plans_the_sample_with_the_seed_policy() {
+    load_echarts();
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), headroom::App);
+    settle().await;
+    // The test runner serves no sample: the same file is dropped instead. No worker script is
+    // served either, so parsing and fitting fall back to the main thread.
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(SAMPLE));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, SAMPLE_FILE).unwrap();
+    let dt = web_sys::DataTransfer::new().unwrap();
+    dt.items().add_with_file(&file).unwrap();
+    let init = web_sys::DragEventInit::new();
+    init.set_data_transfer(Some(&dt));
+    init.set_bubbles(true);
+    let zone = root.query_selector("[data-testid=drop-zone]").unwrap().unwrap();
+    zone.dispatch_event(&web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap()).unwrap();
+    let mut peak = String::new();
+    for _ in 0..100 {
+        settle().await;
+        peak = root
+            .query_selector("[data-testid=peak-instances]")
+            .unwrap()
+            .map(|e| e.text_content().unwrap_or_default())
+            .unwrap_or_default();
+        if peak.parse::<u32>().is_ok() {
+            break;
+        }
+    }
+    let peak: u32 = peak.parse().unwrap_or_else(|_| panic!("no peak shown: {peak:?}"));
+    assert!((1..=10).contains(&peak), "{peak}");
+    assert!(root.query_selector("[data-testid=instances-chart]").unwrap().is_some());
 }

@@ -6,6 +6,7 @@
 //! in JavaScript is caught and returned as an error, never a panic.
 
 use charming::Chart;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -21,6 +22,9 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = setOption)]
     fn set_option(this: &Instance, option: &JsValue, not_merge: bool) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = setOption)]
+    fn set_option_with(this: &Instance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
 
     #[wasm_bindgen(method, catch)]
     fn resize(this: &Instance) -> Result<(), JsValue>;
@@ -69,6 +73,32 @@ pub fn render(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> 
     Ok(inst)
 }
 
+/// Draws `chart` into `el` keeping what the user did to the chart (zoom, hidden legend entries):
+/// the series are replaced, everything else merged. For redraws of a chart already shown.
+pub fn update(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> {
+    let existing = get_instance_by_dom(el).map_err(js_error)?;
+    if !existing.is_object() {
+        return render(el, chart);
+    }
+    let inst: Instance = existing.unchecked_into();
+    let opts = js_sys::Object::new();
+    let replace = js_sys::Array::of1(&JsValue::from_str("series"));
+    js_sys::Reflect::set(&opts, &"replaceMerge".into(), &replace).map_err(js_error)?;
+    inst.set_option_with(&option(chart)?, &opts).map_err(js_error)?;
+    Ok(inst)
+}
+
+/// Merges a small option object (e.g. one series' mark lines, matched by series `id`) into the
+/// chart in `el`, leaving its data untouched: the cheap redraw while a slider is dragged.
+pub fn patch(el: &web_sys::Element, patch: &serde_json::Value) -> Result<(), String> {
+    let existing = get_instance_by_dom(el).map_err(js_error)?;
+    if !existing.is_object() {
+        return Ok(());
+    }
+    let value = patch.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    existing.unchecked_into::<Instance>().set_option(&value, false).map_err(js_error)
+}
+
 /// Resizes the chart in `el` to its element, if there is one.
 pub fn resize(el: &web_sys::Element) {
     if let Ok(inst) = get_instance_by_dom(el) {
@@ -84,5 +114,35 @@ pub fn dispose(el: &web_sys::Element) {
         if inst.is_object() {
             let _ = inst.unchecked_into::<Instance>().dispose();
         }
+    }
+}
+
+/// Keeps the chart in `node` sized to its element while the component lives, and frees it when
+/// the component goes. Every chart component calls this once.
+pub fn manage(node: leptos::prelude::NodeRef<leptos::html::Div>) {
+    use leptos::prelude::*;
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(el) = node.get_untracked() {
+            self::resize(&el);
+        }
+    });
+    on_cleanup(move || {
+        resize.remove();
+        if let Some(el) = node.get_untracked() {
+            dispose(&el);
+        }
+    });
+}
+
+/// What a chart shows instead of itself: that the library did not load, or the error drawing it.
+pub fn status(
+    available: bool,
+    error: leptos::prelude::RwSignal<Option<String>>,
+    missing: &'static str,
+) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    view! {
+        {(!available).then(|| view! { <p class="chart-missing">{missing}</p> })}
+        {move || error.get().map(|e| view! { <p class="chart-missing">{e}</p> })}
     }
 }

@@ -56,26 +56,11 @@ pub fn SeriesChart(file: Arc<LoadedFile>, index: usize) -> impl IntoView {
             }
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        if let Some(el) = node.get_untracked() {
-            echarts::resize(&el);
-        }
-    });
-    on_cleanup(move || {
-        resize.remove();
-        if let Some(el) = node.get_untracked() {
-            echarts::dispose(&el);
-        }
-    });
+    echarts::manage(node);
     view! {
-        <div class="chart" node_ref=node data-testid="series-chart" role="img"
+        <div class="chart" node_ref=node data-testid="file-series-chart" role="img"
              aria-label=format!("Line chart of {} over time", series.name)>
-            {(!available).then(|| view! {
-                <p class="chart-missing">
-                    "The chart library (vendor/echarts-5.5.1.min.js) did not load; the figures above are exact."
-                </p>
-            })}
-            {move || error.get().map(|e| view! { <p class="chart-missing">{e}</p> })}
+            {echarts::status(available, error, "The chart library (vendor/echarts-5.5.1.min.js) did not load; the figures above are exact.")}
         </div>
     }
     .into_any()

@@ -1,6 +1,8 @@
 //! The app's plain data: what was loaded, and the text the page shows about it. No signals and no
 //! DOM here, so it is testable on its own; components hold these values in signals.
 
+pub mod plan;
+
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
@@ -114,6 +116,15 @@ impl SeriesRef {
     /// `file.csv › series` — also the value of the series' option in the mapping controls.
     pub fn label(&self) -> String {
         format!("{} › {}", self.file, self.series)
+    }
+
+    /// The series this refers to, if it is still loaded.
+    pub fn find<'a, F: Borrow<LoadedFile>>(&self, files: &'a [F]) -> Option<&'a Series> {
+        files
+            .iter()
+            .map(Borrow::borrow)
+            .find(|f: &&LoadedFile| f.name == self.file)
+            .and_then(|f| f.series.iter().find(|s| s.name == self.series))
     }
 }
 

@@ -38,7 +38,7 @@ struct State {
     queue: Vec<(u32, String, ArrayBuffer)>,
     pending: HashMap<u32, Pending>,
     next_id: u32,
-    handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+    handlers: Handlers,
 }
 
 /// A handle on the parsing worker; cheap to clone.
@@ -117,27 +117,13 @@ impl ParseClient {
         if st.worker.is_some() {
             return true;
         }
-        let opts = WorkerOptions::new();
-        opts.set_type(WorkerType::Classic);
-        let Ok(worker) = Worker::new_with_options(WORKER_URL, &opts) else {
+        let (me, me2) = (self.clone(), self.clone());
+        let Some((worker, handlers)) = spawn_worker(move |data| me.on_message(&data), move |m| me2.on_crash(m)) else {
             st.unavailable = true;
             mark_parser("main-thread");
             return false;
         };
-        let me = self.clone();
-        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
-            if let Ok(ev) = ev.dyn_into::<MessageEvent>() {
-                me.on_message(&ev.data());
-            }
-        });
-        let me = self.clone();
-        let on_error = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
-            let message = ev.dyn_ref::<ErrorEvent>().map(|e| e.message()).unwrap_or_default();
-            me.on_crash(&message);
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        st.handlers = vec![on_message, on_error];
+        st.handlers = handlers;
         st.worker = Some(worker);
         true
     }
@@ -209,6 +195,31 @@ impl ParseClient {
                 .send(Err(format!("{}: the parser stopped on this file ({why}); nothing else was lost", p.name)));
         }
     }
+}
+
+/// A worker's event handlers, kept alive as long as the worker.
+pub type Handlers = Vec<Closure<dyn FnMut(JsValue)>>;
+
+/// Starts a `headroom-worker` whose messages (their `data`) go to `on_message` and whose crash
+/// (its message, possibly empty) goes to `on_crash`. The handlers must live as long as the worker.
+pub fn spawn_worker(
+    on_message: impl Fn(JsValue) + 'static,
+    on_crash: impl Fn(&str) + 'static,
+) -> Option<(Worker, Handlers)> {
+    let opts = WorkerOptions::new();
+    opts.set_type(WorkerType::Classic);
+    let worker = Worker::new_with_options(WORKER_URL, &opts).ok()?;
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        if let Ok(ev) = ev.dyn_into::<MessageEvent>() {
+            on_message(ev.data());
+        }
+    });
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        on_crash(&ev.dyn_ref::<ErrorEvent>().map(|e| e.message()).unwrap_or_default());
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Some((worker, vec![on_message, on_error]))
 }
 
 fn post_job(worker: &Worker, id: u32, name: &str, bytes: &ArrayBuffer) {

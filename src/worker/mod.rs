@@ -11,6 +11,7 @@
 //!   of one CSV do — then its values as a `Float64Array`) or `{id, kind: "error", message}`.
 
 pub mod client;
+pub mod fit;
 pub mod service;
 
 use headroom_core::ingest::Format;

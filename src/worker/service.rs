@@ -33,6 +33,9 @@ pub fn run() {
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    if get(data, "job").as_string().as_deref() == Some("forecast") {
+        return forecast(scope, data);
+    }
     let id = get(data, "id");
     let name = get(data, "name").as_string().unwrap_or_else(|| "file".into());
     let post = |msg: Object, transfer: &Array| {
@@ -97,4 +100,15 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         }
         Err(message) => post(obj(&[("id", id), ("kind", "error".into()), ("message", message.into())]), &Array::new()),
     }
+}
+
+/// A forecast job (see `super::fit`): fit, forecast, backtest; the result goes back as JSON.
+fn forecast(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    let id = get(data, "id");
+    let reply =
+        match super::fit::fit_from_message(data).and_then(|r| serde_json::to_string(&r).map_err(|e| e.to_string())) {
+            Ok(json) => obj(&[("id", id), ("kind", "done".into()), ("result", json.into())]),
+            Err(message) => obj(&[("id", id), ("kind", "error".into()), ("message", message.into())]),
+        };
+    let _ = scope.post_message(&reply);
 }

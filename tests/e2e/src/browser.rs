@@ -55,8 +55,17 @@ impl Browser {
         Self::serving(&dist()).await
     }
 
+    /// [`Browser::start`] with the browser in dark mode (`prefers-color-scheme: dark`).
+    pub async fn start_dark() -> Browser {
+        Self::launch(&dist(), &["--force-dark-mode"]).await
+    }
+
     /// Serves `dist` and opens a browser session on it.
     pub async fn serving(dist: &Path) -> Browser {
+        Self::launch(dist, &[]).await
+    }
+
+    async fn launch(dist: &Path, extra_args: &[&str]) -> Browser {
         assert!(
             dist.join("index.html").is_file(),
             "{}/index.html is missing: build the app first (`trunk build --release`; scripts/test.sh does it)",
@@ -75,16 +84,28 @@ impl Browser {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
         let profile = std::env::temp_dir().join(format!("headroom-e2e-{}-{port}", std::process::id()));
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,1050",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra_args.iter().map(|a| a.to_string()));
         let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,1050",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
+                "args": args
             }
         });
         let caps = match caps {
@@ -162,7 +183,7 @@ impl Browser {
             const cards = [...document.querySelectorAll('[data-testid=series-card]')];
             const card = cards.find(c => c.querySelector('[data-testid=series-name]').textContent === arguments[0]);
             if (!card) return null;
-            const inst = echarts.getInstanceByDom(card.querySelector('[data-testid=series-chart]'));
+            const inst = echarts.getInstanceByDom(card.querySelector('[data-testid=file-series-chart]'));
             if (!inst) return null;
             const opt = inst.getOption();
             return opt.series[0].data.length;

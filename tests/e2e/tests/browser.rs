@@ -196,3 +196,150 @@ async fn once_loaded_the_app_works_offline() {
     assert_eq!(b.js("return document.documentElement.dataset.parser", vec![]).await, json!("worker"));
     b.close().await;
 }
+
+/// The integer in the text of `testid` (e.g. the peak-instances card).
+async fn integer(b: &Browser, testid: &str) -> u64 {
+    let v = b
+        .eventually(
+            &format!("a number in {testid}"),
+            "const e = document.querySelector(`[data-testid=${arguments[0]}]`); const m = e && e.textContent.match(/\\d+/); return m ? Number(m[0]) : null",
+            vec![json!(testid)],
+        )
+        .await;
+    v.as_u64().unwrap()
+}
+
+/// Types `text` into the input `testid` the way a user does: select what is there, type over it.
+async fn type_into(b: &Browser, testid: &str, text: &str) {
+    let input = b.client.find(Locator::Css(&format!("[data-testid={testid}]"))).await.unwrap();
+    input.click().await.unwrap();
+    b.js(&format!("document.querySelector('[data-testid={testid}]').select()"), vec![]).await;
+    input.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_lowers_the_peak() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    // The metric chart: history, the two bands (two stacked series each) and the forecast line.
+    let series = b
+        .eventually(
+            "the forecast on the metric chart",
+            "const el = document.querySelector('[data-testid=series-chart]'); const i = el && echarts.getInstanceByDom(el); \
+             const o = i && i.getOption(); return o && o.series.length >= 6 ? o.series.map(s => s.name) : null",
+            vec![],
+        )
+        .await;
+    let names: Vec<String> = serde_json::from_value(series).unwrap();
+    assert!(names.iter().any(|n| n.starts_with("forecast (")), "{names:?}");
+    assert!(names.iter().any(|n| n == "95 % interval") && names.iter().any(|n| n == "80 % interval"), "{names:?}");
+    // The backtest lists the models with their scores; the chosen one is marked.
+    let rows = b
+        .eventually(
+            "backtest rows",
+            "return document.querySelectorAll('[data-testid=backtest-table] tbody tr').length || null",
+            vec![],
+        )
+        .await;
+    assert!(rows.as_u64().unwrap() >= 4, "{rows}");
+    assert!(b.text("[data-testid=backtest-table] tr.chosen").await.contains('✓'));
+    // The plan: cards filled, instances charted over the history and the forecast.
+    let peak = integer(&b, "peak-instances").await;
+    assert!((1..=10).contains(&peak), "peak {peak}");
+    assert!(!b.text("[data-testid=runway]").await.is_empty());
+    assert!(!b.text("[data-testid=cost]").await.is_empty());
+    let instance_series = b
+        .eventually(
+            "the instances chart",
+            "const el = document.querySelector('[data-testid=instances-chart]'); const i = el && echarts.getInstanceByDom(el); \
+             const o = i && i.getOption(); return o && o.series.length >= 2 ? o.series.map(s => s.name) : null",
+            vec![],
+        )
+        .await;
+    assert!(instance_series.to_string().contains("forecast"), "{instance_series}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    b.screenshot("workbench-1280.png").await;
+    // Lowering the CPU threshold raises the peak or keeps it; it never lowers it.
+    let mut last = peak;
+    for threshold in ["60", "45", "35"] {
+        type_into(&b, "threshold-cpu", threshold).await;
+        let shown = b
+            .eventually(
+                "the threshold to apply",
+                "return document.querySelector('[data-testid=threshold-cpu]').value",
+                vec![],
+            )
+            .await;
+        assert_eq!(shown, json!(threshold));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let now = integer(&b, "peak-instances").await;
+        assert!(now >= last, "threshold {threshold}: peak {now} < {last}");
+        last = now;
+    }
+    assert!(last > peak, "a CPU threshold of 35 % should need more instances than 75 % ({last} vs {peak})");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn choosing_a_model_refits_the_forecast_with_it() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    b.eventually(
+        "a forecast",
+        "return document.querySelectorAll('[data-testid=backtest-table] tbody tr').length || null",
+        vec![],
+    )
+    .await;
+    b.js("const s = document.querySelector('[data-testid=forecast-model]'); s.value = 'linear'; s.dispatchEvent(new Event('change'))", vec![]).await;
+    b.eventually(
+        "the linear forecast",
+        "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).getOption(); \
+         return o.series.some(s => s.name === 'forecast (linear)')",
+        vec![],
+    )
+    .await;
+    b.close().await;
+}
+
+/// The workbench with the sample loaded, at a size and in a theme, as a screenshot of the whole
+/// page (the window is made as tall as the page).
+async fn workbench_screenshot(b: &Browser, width: u32, name: &str) {
+    b.client.set_window_size(width, 1050).await.unwrap();
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    integer(b, "peak-instances").await;
+    b.eventually(
+        "the backtest",
+        "return document.querySelectorAll('[data-testid=backtest-table] tbody tr').length || null",
+        vec![],
+    )
+    .await;
+    let height = b.js("return document.documentElement.scrollHeight", vec![]).await.as_u64().unwrap();
+    b.client.set_window_size(width, height.min(6000) as u32 + 120).await.unwrap();
+    // Let the charts take the new size and finish their animation.
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let overflow =
+        b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![]).await;
+    assert_eq!(overflow, json!(0), "{name}: the page scrolls sideways");
+    b.screenshot(name).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workbench_screenshots_light() {
+    let b = Browser::start().await;
+    workbench_screenshot(&b, 1280, "workbench-light-1280.png").await;
+    workbench_screenshot(&b, 390, "workbench-light-390.png").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workbench_screenshots_dark() {
+    let b = Browser::start_dark().await;
+    workbench_screenshot(&b, 1280, "workbench-dark-1280.png").await;
+    let dark = b.js("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await;
+    assert_eq!(dark, json!(true));
+    workbench_screenshot(&b, 390, "workbench-dark-390.png").await;
+    b.close().await;
+}

@@ -1,0 +1,147 @@
+//! The forecast's controls (model, horizon, what each step keeps) and what the backtest measured
+//! for every model on the planner's own series.
+
+use std::sync::Arc;
+
+use headroom_core::forecast::{Flag, ForecastResult, ModelChoice, ModelKind};
+use headroom_core::resample::Aggregation;
+use leptos::prelude::*;
+
+use super::number_field::{NumberField, Range};
+
+/// The forecast settings the planner controls.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ForecastSettings {
+    pub model: ModelChoice,
+    pub horizon_days: f64,
+    pub aggregation: Aggregation,
+}
+
+impl Default for ForecastSettings {
+    fn default() -> Self {
+        ForecastSettings { model: ModelChoice::Auto, horizon_days: 14.0, aggregation: Aggregation::Mean }
+    }
+}
+
+fn choice_id(c: ModelChoice) -> &'static str {
+    c.kind().map_or("auto", ModelKind::label)
+}
+
+fn model_name(k: ModelKind) -> &'static str {
+    match k {
+        ModelKind::SeasonalNaive => "Seasonal naive (baseline)",
+        ModelKind::Linear => "Linear trend (OLS)",
+        ModelKind::TheilSen => "Robust linear (Theil–Sen)",
+        ModelKind::Exponential => "Exponential growth",
+        ModelKind::Ets => "Exponential smoothing (AutoETS)",
+        ModelKind::Mstl => "Daily + weekly seasonality (MSTL)",
+    }
+}
+
+fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    v.filter(|x| x.is_finite()).map_or("—".to_string(), f)
+}
+
+#[component]
+pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
+    let on_model = move |ev: leptos::ev::Event| {
+        if let Some(c) = ModelChoice::parse(&event_target_value(&ev)) {
+            settings.update(|s| s.model = c);
+        }
+    };
+    let on_agg = move |ev: leptos::ev::Event| {
+        let a = match event_target_value(&ev).as_str() {
+            "max" => Aggregation::Max,
+            "p95" => Aggregation::P95,
+            _ => Aggregation::Mean,
+        };
+        settings.update(|s| s.aggregation = a);
+    };
+    view! {
+        <div class="field">
+            <label for="forecast-model">"Model"</label>
+            <select id="forecast-model" data-testid="forecast-model" on:change=on_model
+                prop:value=move || choice_id(settings.get().model)>
+                <option value="auto">"Auto: the best backtest"</option>
+                {ModelKind::ALL.into_iter().map(|k| view! { <option value=k.label()>{model_name(k)}</option> }).collect_view()}
+            </select>
+        </div>
+        <NumberField id="forecast-horizon".to_string() label="Horizon".to_string() unit="days" range=Range::new(1.0, 90.0, 1.0)
+            value=Signal::derive(move || settings.get().horizon_days)
+            on_change=Callback::new(move |v| settings.update(|s| s.horizon_days = v)) />
+        <div class="field">
+            <label for="forecast-aggregation">"Each step keeps the"</label>
+            <select id="forecast-aggregation" data-testid="forecast-aggregation" on:change=on_agg
+                prop:value=move || settings.get().aggregation.label().to_string()>
+                <option value="mean">"mean"</option>
+                <option value="max">"max"</option>
+                <option value="p95">"p95"</option>
+            </select>
+        </div>
+    }
+}
+
+/// Every model's backtest scores, the chosen one marked, and the forecast's flags and notes.
+#[component]
+pub fn BacktestTable(
+    forecast: Signal<Option<Arc<ForecastResult>>>,
+    #[prop(into)] status: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <section class="panel backtest" aria-labelledby="backtest-title">
+            <h2 id="backtest-title">"Forecast"</h2>
+            <p class="muted" data-testid="forecast-status">{status}</p>
+            {move || forecast.get().map(|f| {
+                let flags: Vec<String> = f.flags.iter().map(|fl| match fl {
+                    Flag::AboveLimit { message, .. } | Flag::ClampedAtZero { message, .. } => message.clone(),
+                }).collect();
+                let seasons = if f.seasons.is_empty() {
+                    "no daily or weekly season found".to_string()
+                } else {
+                    format!("seasons: {}", f.seasons.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))
+                };
+                view! {
+                    <p class="muted">{format!("{} · {} · rolling-origin backtest on this series", model_name(f.model), seasons)}</p>
+                    {flags.into_iter().map(|m| view! { <p class="flag" data-testid="forecast-flag">{m}</p> }).collect_view()}
+                    <div class="table-scroll">
+                        <table data-testid="backtest-table">
+                            <thead><tr>
+                                <th scope="col">"Model"</th><th scope="col" title="Mean absolute error">"MAE"</th>
+                                <th scope="col" title="Mean absolute percentage error">"MAPE"</th>
+                                <th scope="col" title="Symmetric MAPE">"sMAPE"</th>
+                                <th scope="col" title="Mean absolute scaled error: below 1 beats the seasonal-naive baseline">"MASE"</th>
+                                <th scope="col" title="Share of actuals inside the 80 % interval">"80 % cover"</th>
+                                <th scope="col" title="Share of actuals inside the 95 % interval">"95 % cover"</th>
+                            </tr></thead>
+                            <tbody>
+                                {f.backtest.iter().map(|s| {
+                                    let chosen = s.model == f.model;
+                                    let cells = match &s.error {
+                                        Some(e) => view! { <td colspan="6" class="muted">{e.clone()}</td> }.into_any(),
+                                        None => view! {
+                                            <td>{opt(s.mae, |v| format!("{v:.3}"))}</td>
+                                            <td>{opt(s.mape, |v| format!("{v:.1} %"))}</td>
+                                            <td>{opt(s.smape, |v| format!("{v:.1} %"))}</td>
+                                            <td>{opt(s.mase, |v| format!("{v:.2}"))}</td>
+                                            <td>{opt(s.coverage_80, |v| format!("{:.0} %", v * 100.0))}</td>
+                                            <td>{opt(s.coverage_95, |v| format!("{:.0} %", v * 100.0))}</td>
+                                        }.into_any(),
+                                    };
+                                    view! {
+                                        <tr class:chosen=chosen>
+                                            <th scope="row">{s.model.label()}{chosen.then_some(" ✓")}</th>
+                                            {cells}
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {(!f.notes.is_empty()).then(|| view! {
+                        <ul class="notes muted">{f.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+                    })}
+                }
+            })}
+        </section>
+    }
+}

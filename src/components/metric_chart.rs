@@ -1,0 +1,232 @@
+//! The metric chart: one metric's history, its forecast with the 80 % and 95 % bands, and the
+//! policy's lines on it (scale-up and scale-down thresholds, or the target). The data is drawn
+//! when it changes; while a threshold is dragged only the lines are patched, so the chart keeps up.
+
+use std::sync::Arc;
+
+use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
+use charming::datatype::CompositeValue;
+use charming::element::{AreaStyle, AxisType, ItemStyle, LineStyle, LineStyleType, Tooltip, Trigger};
+use charming::series::Line;
+use charming::Chart;
+use headroom_core::capacity::inputs::response_time_scale;
+use headroom_core::capacity::policy::{HpaSource, HpaTargetKind, Policy, Scaler, TrackingMetric};
+use headroom_core::forecast::ForecastResult;
+use headroom_core::Series;
+use leptos::html::Div;
+use leptos::prelude::*;
+use serde_json::json;
+
+use super::echarts;
+use crate::state::plan::core_metric;
+use crate::state::Metric;
+
+/// History and forecast share one colour (the forecast dashed): one series continued.
+const HISTORY_COLOR: &str = "#3b6fd4";
+
+/// The most points drawn per line (display only): about two per pixel of a wide chart, and few
+/// enough that a redraw while a slider moves stays within a frame.
+const MAX_HISTORY_POINTS: usize = 2_000;
+const MAX_FORECAST_POINTS: usize = 1_000;
+
+fn points(ts: &[i64], vs: &[f64], max: usize) -> Vec<CompositeValue> {
+    let (ts, vs) = headroom_core::display::lttb(ts, vs, max);
+    ts.iter()
+        .zip(&vs)
+        .map(|(&t, &v)| {
+            CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v.is_finite().then_some(v))])
+        })
+        .collect()
+}
+
+/// A band as a stacked pair: the lower edge (invisible) and the width above it (filled).
+fn band(chart: Chart, f: &ForecastResult, lower: &[f64], upper: &[f64], name: &str, opacity: f64) -> Chart {
+    let width: Vec<f64> = upper.iter().zip(lower).map(|(u, l)| (u - l).max(0.0)).collect();
+    let stack = format!("band-{name}");
+    chart
+        .series(
+            Line::new()
+                .name(name)
+                .stack(stack.as_str())
+                .show_symbol(false)
+                .silent(true)
+                .item_style(ItemStyle::new().color(HISTORY_COLOR))
+                .line_style(LineStyle::new().opacity(0))
+                .data(points(&f.timestamps, lower, MAX_FORECAST_POINTS)),
+        )
+        .series(
+            Line::new()
+                .name(name)
+                .stack(stack.as_str())
+                .show_symbol(false)
+                .silent(true)
+                .line_style(LineStyle::new().opacity(0))
+                .item_style(ItemStyle::new().color(HISTORY_COLOR))
+                .area_style(AreaStyle::new().color(HISTORY_COLOR).opacity(opacity))
+                .data(points(&f.timestamps, &width, MAX_FORECAST_POINTS)),
+        )
+}
+
+/// History, forecast and bands for `series` (the lines come separately, see [`lines`]).
+pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart {
+    let unit = series.unit.clone().unwrap_or_default();
+    let mut chart = Chart::new()
+        .animation(false)
+        .grid(Grid::new().left(56).right(24).top(40).bottom(64))
+        .legend(Legend::new().top(4))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .x_axis(Axis::new().type_(AxisType::Time))
+        .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
+        .series(
+            Line::new()
+                .id("history")
+                .name("history")
+                .show_symbol(false)
+                .item_style(ItemStyle::new().color(HISTORY_COLOR))
+                .line_style(LineStyle::new().color(HISTORY_COLOR))
+                .data(points(&series.timestamps, &series.values, MAX_HISTORY_POINTS)),
+        );
+    if let Some(f) = forecast {
+        chart = band(chart, f, &f.lower_95, &f.upper_95, "95 % interval", 0.15);
+        chart = band(chart, f, &f.lower_80, &f.upper_80, "80 % interval", 0.25);
+        chart = chart.series(
+            Line::new()
+                .name(format!("forecast ({})", f.model.label()))
+                .show_symbol(false)
+                .item_style(ItemStyle::new().color(HISTORY_COLOR))
+                .line_style(LineStyle::new().type_(LineStyleType::Dashed).color(HISTORY_COLOR))
+                .data(points(&f.timestamps, &f.point, MAX_FORECAST_POINTS)),
+        );
+    }
+    chart
+}
+
+/// The policy's lines for `metric`, in the unit of `series` (the one charted): (label, value).
+pub fn lines(policy: &Policy, metric: Metric, series: Option<&Series>) -> Vec<(String, f64)> {
+    let m = core_metric(metric);
+    // Policies hold response times in seconds; the chart is in the series' unit.
+    let scale = match (metric, series) {
+        (Metric::Latency, Some(s)) => 1.0 / response_time_scale(s).0,
+        _ => 1.0,
+    };
+    let mut out = Vec::new();
+    match &policy.scaler {
+        Scaler::Threshold(t) => {
+            if let Some((_, r)) = t.rules().find(|(mm, _)| *mm == m) {
+                out.push(("scale up".to_string(), r.scale_up * scale));
+                out.push(("scale down".to_string(), r.scale_down() * scale));
+            }
+        }
+        Scaler::Hpa(h) => {
+            for x in &h.metrics {
+                if x.maps_to() == Some(m) && x.source == HpaSource::Resource && x.target == HpaTargetKind::Utilization {
+                    out.push(("HPA target".to_string(), x.value));
+                }
+            }
+        }
+        Scaler::TargetTracking(t) => {
+            for p in &t.policies {
+                if p.metric == TrackingMetric::Cpu && metric == Metric::Cpu {
+                    out.push(("target".to_string(), p.target));
+                }
+            }
+        }
+        Scaler::StepScaling(s) => {
+            for p in s.policies.iter().filter(|p| p.metric == m) {
+                out.push(("alarm".to_string(), p.threshold * scale));
+            }
+        }
+        Scaler::Queueing(_) => {}
+    }
+    out
+}
+
+/// The value axis' range: 0–100 for percentages the data keeps within 100; otherwise automatic,
+/// raised when a line is above the data so that every line is visible.
+pub fn axis_range(percent: bool, data_max: f64, lines: &[(String, f64)]) -> (serde_json::Value, serde_json::Value) {
+    let top = lines.iter().map(|l| l.1).fold(f64::NEG_INFINITY, f64::max);
+    if percent && data_max <= 100.0 {
+        return (json!(0), json!(100));
+    }
+    if top.is_finite() && top > data_max {
+        return (serde_json::Value::Null, json!((top * 1.1 * 1000.0).ceil() / 1000.0));
+    }
+    (serde_json::Value::Null, serde_json::Value::Null)
+}
+
+/// The patch that sets the history series' mark lines to `lines`.
+pub fn lines_patch(lines: &[(String, f64)]) -> serde_json::Value {
+    let data: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|(name, v)| {
+            // Scale-up lines (and targets) red, scale-down lines green.
+            let color = if name.contains("down") { "#2e8540" } else { "#d13438" };
+            json!({"name": name, "yAxis": v, "lineStyle": {"color": color},
+                   "label": {"formatter": format!("{name} {}", crate::components::number_field::plain((v * 1000.0).round() / 1000.0)), "position": "insideEndTop", "color": color}})
+        })
+        .collect();
+    json!({"series": [{"id": "history", "markLine": {"silent": true, "symbol": ["none", "none"], "lineStyle": {"type": "dashed"}, "data": data}}]})
+}
+
+/// The largest value drawn: history and the forecast's 95 % upper band.
+fn data_max(series: &Series, forecast: Option<&ForecastResult>) -> f64 {
+    series
+        .values
+        .iter()
+        .chain(forecast.map_or(&[][..], |f| &f.upper_95[..]))
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+#[component]
+pub fn MetricChart(
+    metric: Signal<Metric>,
+    series: Signal<Option<Series>>,
+    forecast: Signal<Option<Arc<ForecastResult>>>,
+    policy: Signal<Policy>,
+) -> impl IntoView {
+    let node = NodeRef::<Div>::new();
+    let available = echarts::available();
+    let error = RwSignal::new(None::<String>);
+    // The data: redrawn when the series or its forecast change.
+    let drawn = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        let chart = series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref()))));
+        if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
+            match echarts::update(&el, &chart) {
+                Ok(_) => {
+                    error.set(None);
+                    drawn.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
+            }
+        }
+    });
+    let top = Memo::new(move |_| {
+        series.with(|s| s.as_ref().map_or(f64::NEG_INFINITY, |s| forecast.with(|f| data_max(s, f.as_deref()))))
+    });
+    // The lines: patched on every policy change, and after every redraw of the data.
+    Effect::new(move |_| {
+        drawn.track();
+        let lines = series.with(|s| policy.with(|p| lines(p, metric.get(), s.as_ref())));
+        let percent = matches!(metric.get(), Metric::Cpu | Metric::Memory);
+        let (min, max) = axis_range(percent, top.get(), &lines);
+        let mut patch = lines_patch(&lines);
+        patch["yAxis"] = json!({"min": min, "max": max});
+        if let (Some(el), true) = (node.get(), available) {
+            if let Err(e) = echarts::patch(&el, &patch) {
+                error.set(Some(format!("The chart could not be drawn: {e}")));
+            }
+        }
+    });
+    echarts::manage(node);
+    view! {
+        <div class="chart tall" node_ref=node data-testid="series-chart" role="img"
+             aria-label=move || format!("{}: history, forecast and prediction intervals, with the policy's thresholds", metric.get().label())>
+            {echarts::status(available, error, "The chart library did not load; the figures are exact.")}
+        </div>
+    }
+}

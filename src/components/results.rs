@@ -1,0 +1,235 @@
+//! What a policy replay produced: the summary cards, the instances chart and the scale events.
+
+use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
+use charming::datatype::CompositeValue;
+use charming::element::{
+    AxisType, ItemStyle, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant, Step, Symbol, Tooltip,
+    Trigger,
+};
+use charming::series::{Line, Scatter};
+use charming::Chart;
+use headroom_core::capacity::replay::{Replay, Track};
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use super::echarts;
+use crate::state::plan::{cost_per_month, runway_text, Plan};
+use crate::state::{short_num, thousands};
+
+/// The most scale events the table lists (the rest are counted).
+pub const MAX_EVENT_ROWS: usize = 200;
+
+fn point(t: i64, v: f64) -> CompositeValue {
+    CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v)])
+}
+
+/// A track as step-line points: each change, and the count held to the end.
+fn step_points(track: &Track) -> Vec<CompositeValue> {
+    let mut ts: Vec<i64> = track.changes.iter().map(|c| c.0).collect();
+    let mut vs: Vec<f64> = track.changes.iter().map(|c| f64::from(c.1)).collect();
+    if let Some(&last) = vs.last() {
+        ts.push(track.end_ms);
+        vs.push(last);
+    }
+    let (ts, vs) = headroom_core::display::lttb(&ts, &vs, super::series_chart::MAX_CHART_POINTS);
+    ts.iter().zip(&vs).map(|(&t, &v)| point(t, v)).collect()
+}
+
+/// The instances chart: the replayed count over the history (solid), over the forecast (dashed)
+/// and over the forecast's 95 % upper band (dotted), the min and max lines, and each scale event.
+pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
+    let bounds = MarkLine::new().silent(true).symbol(vec![Symbol::None, Symbol::None]).data(vec![
+        MarkLineVariant::Simple(MarkLineData::new().name("min").y_axis(f64::from(min))),
+        MarkLineVariant::Simple(MarkLineData::new().name("max").y_axis(f64::from(max))),
+    ]);
+    let mut chart = Chart::new()
+        .animation(false)
+        .grid(Grid::new().left(56).right(24).top(40).bottom(64))
+        .legend(Legend::new().top(4))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .x_axis(Axis::new().type_(AxisType::Time))
+        .y_axis(Axis::new().type_(AxisType::Value).name("instances").min_interval(1))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
+        .series(
+            Line::new()
+                .name("history (replayed)")
+                .step(Step::End)
+                .show_symbol(false)
+                .mark_line(bounds)
+                .data(step_points(&replay.history)),
+        );
+    if let Some(track) = &replay.forecast {
+        chart = chart.series(
+            Line::new()
+                .name("forecast")
+                .step(Step::End)
+                .show_symbol(false)
+                .line_style(LineStyle::new().type_(LineStyleType::Dashed))
+                .data(step_points(track)),
+        );
+    }
+    if let Some(track) = &replay.upper {
+        chart = chart.series(
+            Line::new()
+                .name("forecast, 95 % upper")
+                .step(Step::End)
+                .show_symbol(false)
+                .line_style(LineStyle::new().type_(LineStyleType::Dotted))
+                .data(step_points(track)),
+        );
+    }
+    let events: Vec<CompositeValue> = replay
+        .history
+        .events
+        .iter()
+        .chain(replay.forecast.iter().flat_map(|t| &t.events))
+        .take(super::series_chart::MAX_CHART_POINTS)
+        .map(|e| point(e.timestamp, f64::from(e.to)))
+        .collect();
+    if !events.is_empty() {
+        chart = chart.series(
+            Scatter::new().name("scale events").symbol_size(5).item_style(ItemStyle::new().opacity(0.7)).data(events),
+        );
+    }
+    chart
+}
+
+#[component]
+pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
+    let node = NodeRef::<Div>::new();
+    let available = echarts::available();
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let chart = plan.with(|p| {
+            p.as_ref().and_then(|p| {
+                p.replay.as_ref().ok().map(|r| instances_chart(r, p.policy.min_instances, p.policy.max_instances))
+            })
+        });
+        if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
+            match echarts::update(&el, &chart) {
+                Ok(_) => error.set(None),
+                Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
+            }
+        }
+    });
+    echarts::manage(node);
+    view! {
+        <div class="chart" node_ref=node data-testid="instances-chart" role="img"
+             aria-label="Step chart of the replayed instance count over the history and the forecast">
+            {echarts::status(available, error, "The chart library did not load; the figures above are exact.")}
+        </div>
+    }
+}
+
+/// One figure card.
+#[component]
+fn Card(
+    #[prop(into)] label: String,
+    testid: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] detail: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="card">
+            <span class="card-label">{label}</span>
+            <strong class="card-value" data-testid=testid>{value}</strong>
+            <span class="card-detail muted">{detail}</span>
+        </div>
+    }
+}
+
+/// Peak and mean instances, runway, monthly cost, breach minutes and the forecast's backtest.
+#[component]
+pub fn SummaryCards(plan: Signal<Option<Plan>>) -> impl IntoView {
+    let with =
+        move |f: fn(&Plan) -> String| Signal::derive(move || plan.with(|p| p.as_ref().map(f).unwrap_or_default()));
+    view! {
+        <div class="cards" data-testid="summary">
+            <Card label="Peak instances" testid="peak-instances"
+                value=with(|p| p.replay.as_ref().map(|r| {
+                    let peak = r.forecast.as_ref().map_or(r.history.summary.peak, |f| f.summary.peak.max(r.history.summary.peak));
+                    format!("{peak}")
+                }).unwrap_or_else(|_| "—".into()))
+                detail=with(|p| p.replay.as_ref().map(|r| format!("mean {} over the history", short_num(r.history.summary.mean))).unwrap_or_default()) />
+            <Card label="Runway" testid="runway"
+                value=with(|p| p.replay.as_ref().map(runway_text).unwrap_or_else(|_| "—".into()))
+                detail=with(|p| match p.replay.as_ref().ok().map(|r| (r.runway, r.forecast.is_some())) {
+                    Some((None, true)) => format!("the forecast never needs more than {} instances", p.policy.max_instances),
+                    _ => format!("until more than {} instances are needed", p.policy.max_instances),
+                }) />
+            <Card label="Cost per month" testid="cost"
+                value=with(|p| match &p.replay {
+                    Ok(r) if p.policy.price_per_hour > 0.0 => cost_per_month(r, p.policy.price_per_hour),
+                    _ => "—".into(),
+                })
+                detail=with(|p| if p.policy.price_per_hour > 0.0 {
+                    format!("730 h at {} per instance-hour, at the forecast's mean count", short_num(p.policy.price_per_hour))
+                } else {
+                    "set the price per instance-hour under Fleet".into()
+                }) />
+            <Card label="Breach minutes" testid="breach-minutes"
+                value=with(|p| p.replay.as_ref().map(|r| thousands(r.history.summary.breach_minutes.round() as usize)).unwrap_or_else(|_| "—".into()))
+                detail=Signal::derive(|| "history: a metric above its scale-up line".to_string()) />
+            <Card label="Forecast score" testid="backtest-score"
+                value=with(|p| p.score_text())
+                detail=with(|p| p.score_detail()) />
+        </div>
+    }
+}
+
+/// Every scale event: time, from → to, and why.
+#[component]
+pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
+    let rows = Memo::new(move |_| {
+        plan.with(|p| {
+            p.as_ref()
+                .and_then(|p| p.replay.as_ref().ok())
+                .map(|r| {
+                    let mut rows: Vec<(String, &'static str, String, String)> = Vec::new();
+                    let mut add = |phase: &'static str, t: &Track| {
+                        for e in &t.events {
+                            rows.push((
+                                headroom_core::time::to_rfc3339(e.timestamp).replace('T', " ").replace(":00Z", ""),
+                                phase,
+                                format!("{} → {}", e.from, e.to),
+                                e.reason.to_string(),
+                            ));
+                        }
+                    };
+                    add("history", &r.history);
+                    if let Some(f) = &r.forecast {
+                        add("forecast", f);
+                    }
+                    rows
+                })
+                .unwrap_or_default()
+        })
+    });
+    let total = move || rows.with(Vec::len);
+    view! {
+        <section class="panel events" aria-labelledby="events-title">
+            <h2 id="events-title">"Scale events"</h2>
+            <Show when=move || total() == 0>
+                <p class="muted">"No scale events: the policy kept the instance count steady."</p>
+            </Show>
+            <Show when=move || { total() > 0 }>
+                <div class="table-scroll">
+                    <table data-testid="events-table">
+                        <thead><tr><th scope="col">"Time (UTC)"</th><th scope="col">""</th><th scope="col">"Instances"</th><th scope="col">"Reason"</th></tr></thead>
+                        <tbody>
+                            <For each=move || rows.with(|rs| rs.iter().take(MAX_EVENT_ROWS).cloned().collect::<Vec<_>>())
+                                key=|row| row.clone()
+                                let:row>
+                                <tr><td class="nowrap">{row.0}</td><td class="muted">{row.1}</td><td class="nowrap">{row.2}</td><td>{row.3}</td></tr>
+                            </For>
+                        </tbody>
+                    </table>
+                </div>
+                {move || (total() > MAX_EVENT_ROWS).then(|| view! {
+                    <p class="muted">{format!("The first {} of {} events are listed; the chart marks every one.", MAX_EVENT_ROWS, thousands(total()))}</p>
+                })}
+            </Show>
+        </section>
+    }
+}

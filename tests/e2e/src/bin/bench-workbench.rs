@@ -1,0 +1,167 @@
+//! `bench-workbench [ROWS]`: how fast the workbench follows the planner's hand, in one headless
+//! Chromium run on the release build. A year of 5-minute data (105,120 rows of CPU, memory,
+//! requests and latency, from `headroom_core::synth`) is dropped into the app; once the forecasts
+//! are in, the CPU threshold is changed ROUNDS times the way typing or a slider does (an `input`
+//! event) and each change is timed from the event to both charts repainted (Leptos' effects run,
+//! then each chart's renderer is flushed). The app's own `headroom:replay` User Timing entries
+//! give the policy replay alone (wasm). The peer, measured in the same run, is an input event that
+//! reaches no listener (the same round trip without the work). Prints the figures and writes them to
+//! target/bench-workbench.json.
+
+use std::time::Duration;
+
+use headroom_e2e::browser::{workspace, Browser, Locator};
+use serde_json::{json, Value};
+
+const ROUNDS: usize = 60;
+
+/// Waits for an integer in the text of `testid`.
+async fn integer_in(b: &Browser, testid: &str) -> u64 {
+    b.eventually(
+        testid,
+        "const e = document.querySelector(`[data-testid=${arguments[0]}]`); const m = e && e.textContent.match(/\\d+/); return m ? Number(m[0]) : null",
+        vec![json!(testid)],
+    )
+    .await
+    .as_u64()
+    .unwrap_or(0)
+}
+
+fn percentile(xs: &[f64], p: f64) -> f64 {
+    let mut s = xs.to_vec();
+    s.sort_by(f64::total_cmp);
+    let i = ((s.len() as f64 - 1.0) * p).round() as usize;
+    s.get(i).copied().unwrap_or(f64::NAN)
+}
+
+const ROUND: &str = r#"
+    const [value, noop, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+    const input = noop ? document.createElement('input') : document.querySelector('[data-testid=threshold-cpu]');
+    const charts = ['series-chart', 'instances-chart']
+        .map(id => echarts.getInstanceByDom(document.querySelector(`[data-testid=${id}]`)));
+    const t0 = performance.now();
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    setTimeout(() => {
+        charts.forEach(c => c.getZr().flush());
+        done(performance.now() - t0);
+    }, 0);
+"#;
+
+#[tokio::main]
+async fn main() {
+    let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(105_120);
+    let b = Browser::start().await;
+    b.open().await;
+    let csv = headroom_core::synth::usage_csv_every(rows, 300, 42);
+    b.drop_file("year-5min.csv", &csv).await;
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("[data-testid=peak-instances]"))
+        .await
+        .ok();
+    // Wait for every forecast (four metrics, fitted in workers) before timing anything.
+    for _ in 0..600 {
+        let busy = b
+            .js("const s = document.querySelector('[data-testid=forecast-status]'); return !document.querySelector('[data-testid=backtest-table]') || (s && s.textContent.includes('Fitting'))", vec![])
+            .await;
+        if busy == json!(false) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    b.js("performance.clearMeasures('headroom:replay')", vec![]).await;
+    let mut changed = Vec::new();
+    let mut same = Vec::new();
+    for i in 0..ROUNDS + 5 {
+        let v = 55 + (i % 30);
+        let t = b.client.execute_async(ROUND, vec![json!(v), json!(false)]).await.expect("a timed change");
+        // The same round trip on an input nobody listens to: the harness without the work.
+        let n = b.client.execute_async(ROUND, vec![json!(v), json!(true)]).await.expect("a timed no-op");
+        let (t, n) = (t.as_f64().unwrap_or(f64::NAN), n.as_f64().unwrap_or(f64::NAN));
+        if i >= 5 {
+            changed.push(t);
+            same.push(n);
+        }
+    }
+    let replay: Vec<f64> = serde_json::from_value(
+        b.js("return performance.getEntriesByName('headroom:replay').map(e => e.duration)", vec![]).await,
+    )
+    .unwrap_or_default();
+    let peak = b.text("[data-testid=peak-instances]").await;
+    let result = json!({
+        "rows": rows,
+        "rounds": changed.len(),
+        "change_ms": {"p50": percentile(&changed, 0.5), "p95": percentile(&changed, 0.95), "max": percentile(&changed, 1.0)},
+        "noop_ms": {"p50": percentile(&same, 0.5), "p95": percentile(&same, 0.95)},
+        "replay_ms": {"n": replay.len(), "p50": percentile(&replay, 0.5), "p95": percentile(&replay, 0.95)},
+        "peak_instances_shown": peak,
+    });
+    println!("workbench, {rows} rows at 5 min, {} threshold changes:", changed.len());
+    println!(
+        "  input event → both charts repainted: p50 {:.1} ms, p95 {:.1} ms (target p95 < 16 ms)",
+        percentile(&changed, 0.5),
+        percentile(&changed, 0.95)
+    );
+    println!(
+        "  the same round trip changing nothing (peer): p50 {:.1} ms, p95 {:.1} ms; ratio p95 {:.1}×",
+        percentile(&same, 0.5),
+        percentile(&same, 0.95),
+        percentile(&changed, 0.95) / percentile(&same, 0.95)
+    );
+    println!(
+        "  policy replay alone (wasm, {} runs): p50 {:.2} ms, p95 {:.2} ms (target < 5 ms)",
+        replay.len(),
+        percentile(&replay, 0.5),
+        percentile(&replay, 0.95)
+    );
+    // Phase 2, a fresh page: fitting in the browser, on the very series the native bench and the
+    // Python peers use (`forecast::synthetic::daily_weekly(105_120, 5 min, 42)`), as a request-rate
+    // export so that it is the only metric fitted; horizon 1 day, as the peers.
+    b.client.goto(&b.url).await.expect("reload");
+    b.open().await;
+    let series = headroom_core::forecast::synthetic::daily_weekly(rows, 300_000, 42);
+    let mut csv = String::from("timestamp,requests\n");
+    for (t, v) in series.timestamps.iter().zip(&series.values) {
+        csv.push_str(&format!("{},{v}\n", headroom_core::time::to_rfc3339(*t)));
+    }
+    b.drop_file("synthetic_1y_5min.csv", csv.as_bytes()).await;
+    integer_in(&b, "peak-instances").await;
+    b.js("const h = document.querySelector('[data-testid=forecast-horizon]'); h.value = '1'; h.dispatchEvent(new Event('input', {bubbles: true}))", vec![]).await;
+    let mut fits = serde_json::Map::new();
+    for model in ["ets", "mstl", "auto", "ets", "mstl", "auto", "ets", "mstl", "auto"] {
+        b.js("performance.clearMeasures('headroom:fit:requests')", vec![]).await;
+        b.js(
+            "const s = document.querySelector('[data-testid=forecast-model]'); s.value = arguments[0]; s.dispatchEvent(new Event('change'))",
+            vec![json!(model)],
+        )
+        .await;
+        let ms = b
+            .eventually(
+                "the fit",
+                "const e = performance.getEntriesByName('headroom:fit:requests'); return e.length ? e[e.length - 1].duration : null",
+                vec![],
+            )
+            .await
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let runs = fits.entry(model.to_string()).or_insert_with(|| json!([]));
+        if let Value::Array(a) = runs {
+            a.push(json!(ms));
+        }
+    }
+    println!("fit + forecast + backtest in the browser (worker wasm, {rows} points, horizon 1 day), best of 3:");
+    let mut best = serde_json::Map::new();
+    for (model, runs) in &fits {
+        let v: Vec<f64> = serde_json::from_value(runs.clone()).unwrap_or_default();
+        let m = v.iter().copied().fold(f64::INFINITY, f64::min);
+        println!("  {model}: {m:.0} ms");
+        best.insert(model.clone(), json!(m));
+    }
+    let mut result = result;
+    result["browser_fit_ms"] = Value::Object(best);
+    let out = workspace().join("target/bench-workbench.json");
+    let _ = std::fs::write(&out, serde_json::to_string_pretty(&result).unwrap_or_default());
+    b.close().await;
+}
