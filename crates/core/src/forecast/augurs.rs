@@ -1,12 +1,15 @@
 //! The models from Grafana's `augurs`: AutoETS (non-seasonal: augurs has no seasonal ETS) and MSTL
-//! (daily and weekly seasons by STL, the deseasonalised series by AutoETS). Both give native
-//! prediction intervals; MSTL's are the trend model's, shifted by the repeated seasonal pattern.
+//! (daily and weekly seasons by STL, the deseasonalised series held at its last season's level,
+//! see `FlatLevel`). Both give native prediction intervals; MSTL's are the trend model's, shifted
+//! by the repeated seasonal pattern. MSTL repeats the last cycle of each seasonal component in
+//! phase (augurs skips to `len − period` and cycles; checked against a known season in
+//! `tests/forecast.rs`).
 //!
 //! AutoETS searches additive-error models without trend, with a trend and with a damped trend
 //! (spec `AZN`), chosen by AICc, on at most the last [`ETS_MAX_POINTS`] points: its optimiser runs
 //! up to 2,000 iterations over the whole series per candidate, so its cost is linear in the points
-//! it sees. MSTL decomposes all it is given and fits the same AutoETS to the last
-//! [`ETS_MAX_POINTS`] points of the deseasonalised series.
+//! it sees. MSTL decomposes all it is given (STL with augurs' defaults: robust off, the seasonal
+//! seasonal smoothing windows `7 + 4(i + 1)`: 11 points for the shortest season, 15 for the next).
 
 use std::borrow::Cow;
 

@@ -3,8 +3,10 @@
 //! Up to [`ORIGINS`] origins at the end of the history, `window` steps apart (the last `window`,
 //! the `window` before it, …): at each, the model is fitted on everything before the origin (at
 //! most the model's fitting cap) and forecasts `window` steps, compared with what happened.
-//! `window = min(horizon, max(1 day, 7 steps))`, at most a quarter of the history. Scores pool
-//! every forecast step of every origin:
+//! `window = min(horizon, a quarter of the history)`: the backtest tests the lead times the user
+//! asked for, and five origins rank models more stably than three (one odd day or week moves the
+//! ranking less). The errors at each lead time also set the final intervals ([`super::calibrate`]).
+//! Scores pool every forecast step of every origin:
 //! MAE; MAPE over the actual values that are not zero; sMAPE (`2|f − a| / (|f| + |a|)`, steps
 //! where both are zero skipped); MASE = MAE / the in-sample MAE of seasonal naive (longest season,
 //! else naive) on the history before the earliest origin; coverage = the share of actual values
@@ -30,7 +32,8 @@ pub struct ModelScore {
     /// Percent (0–200).
     pub smape: Option<f64>,
     pub mase: Option<f64>,
-    /// The share (0–1) of actual values inside the 80 % interval.
+    /// The share (0–1) of actual values inside the 80 % interval: the model's own interval (the
+    /// final forecast's is calibrated on these errors, [`super::calibrate`]).
     pub coverage_80: Option<f64>,
     /// The share (0–1) of actual values inside the 95 % interval.
     pub coverage_95: Option<f64>,

@@ -7,7 +7,7 @@ use super::model::Prediction;
 use super::ModelKind;
 
 /// The most models combined.
-pub const MEMBERS: usize = 3;
+pub const MEMBERS: usize = 2;
 
 /// The models to combine: the [`MEMBERS`] lowest-MASE models (MAE when no MASE) that could be
 /// backtested, best first.

@@ -7,22 +7,27 @@
 //!    fitting, leading and trailing empty bins trimmed.
 //! 2. **Seasons** ([`seasons`]): daily and weekly, kept only when the history holds them twice and
 //!    they are actually there.
-//! 3. **Models**, all behind [`model::Model`] / [`model::Fitted`]: seasonal naive ([`baseline`]),
-//!    linear OLS, Theil–Sen and exponential growth ([`regression`]), AutoETS and MSTL (from
-//!    Grafana's `augurs`, [`augurs`]). Intervals: native for ETS and MSTL; from the residual spread
-//!    for the others — seasonal naive widens as √(seasons ahead) like a random walk, the lines use
-//!    the OLS prediction interval (exponential on the log scale).
-//! 4. **Backtest** ([`backtest`]): rolling origin; `auto` picks the lowest MASE (a tie goes to the
-//!    simpler model, in the order of [`ModelKind::ALL`]) and reports every model's scores.
-//! 5. **Limits**: for a `%` series, the first step whose point or 95 % upper bound passes 100 is
+//! 3. **Models**, all behind [`model::Model`] / [`model::Fitted`]: seasonal naive and seasonal
+//!    mean (the per-phase median of the last five seasons at the last season's level,
+//!    [`baseline`]), linear OLS, Theil–Sen and exponential growth ([`regression`]), AutoETS and
+//!    MSTL (from Grafana's `augurs`, [`augurs`]; MSTL's deseasonalised series is held at its last
+//!    level), and the combination: the mean of the two best backtested models ([`combine`]).
+//! 4. **Backtest** ([`backtest`]): rolling origin, five origins, each forecasting the horizon
+//!    (at most a quarter of the history); `auto` picks the simplest model (in the order of
+//!    [`ModelKind::ALL`]) whose MASE is within [`TIE_MARGIN`] of the lowest, and reports every
+//!    model's scores.
+//! 5. **Intervals** ([`calibrate`]): the final forecast's 80 % and 95 % bands are the 80th and
+//!    95th percentiles of its own backtest errors, by lead time; the model's native bands (normal
+//!    theory, or √(seasons ahead) for seasonal naive) are kept only when the backtest is too short.
+//! 6. **Limits**: for a `%` series, the first step whose point or 95 % upper bound passes 100 is
 //!    flagged (more instances are needed, not a broken model); a non-negative history's forecast
 //!    is clamped at zero, and a negative point forecast flagged.
 //!
 //! Speed (the browser fits the whole `auto` on a year of 5-minute points): MSTL decomposes at most
 //! the last [`MSTL_MAX_POINTS`] points (raised to hold two of the longest season and a backtest
-//! window), and AutoETS, alone or as MSTL's trend, fits at most the last
-//! [`augurs::ETS_MAX_POINTS`]; the result says so in its notes when that cuts the history. The
-//! other models always see the whole history.
+//! window), and AutoETS fits at most the last [`augurs::ETS_MAX_POINTS`]; the result says so in its
+//! notes when that cuts the history. The other models always see the whole history. The
+//! combination costs no extra backtest: its forecast at each origin is the mean of its members'.
 
 pub mod augurs;
 pub mod backtest;
@@ -57,13 +62,14 @@ pub const MSTL_MAX_POINTS: usize = 4_032;
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {
     SeasonalNaive,
+    /// The per-phase median of the last five seasons at the last season's level.
     SeasonalMean,
     Linear,
     TheilSen,
     Exponential,
     Ets,
     Mstl,
-    /// The mean of the best three backtested models' forecasts (auto only considers it).
+    /// The mean of the two best backtested models' forecasts ([`combine`]).
     Combination,
 }
 
