@@ -116,6 +116,17 @@ fn auto_beats_seasonal_naive_on_held_out_real_data() {
 }
 
 #[test]
+fn mstl_on_nyc_taxi_is_within_a_tenth_of_seasonal_naive() {
+    // Robust STL and a flat deseasonalised level: 1,231 vs 1,132 (AutoETS as the trend, not
+    // robust: 1,727, +52 %).
+    let (before, _) = split(&load("realKnownCause/nyc_taxi.csv"), 7 * DAY);
+    let (train, test) = split(&before, 7 * DAY);
+    let sn = held_out(&forecast(&train, &opts(ModelChoice::SeasonalNaive, 7 * DAY)).unwrap(), &test).0;
+    let mstl = held_out(&forecast(&train, &opts(ModelChoice::Mstl, 7 * DAY)).unwrap(), &test).0;
+    assert!(mstl < 1.1 * sn, "MSTL {mstl} vs seasonal naive {sn}");
+}
+
+#[test]
 fn mstl_extrapolates_a_known_season_in_phase() {
     // Three weeks of an hourly, asymmetric daily shape (a ramp with a step), plus a flat level;
     // the history ends mid-cycle (7 extra steps) so an off-by-one in phase would show at once.

@@ -8,8 +8,8 @@
 //! AutoETS searches additive-error models without trend, with a trend and with a damped trend
 //! (spec `AZN`), chosen by AICc, on at most the last [`ETS_MAX_POINTS`] points: its optimiser runs
 //! up to 2,000 iterations over the whole series per candidate, so its cost is linear in the points
-//! it sees. MSTL decomposes all it is given (STL with augurs' defaults: robust off, the seasonal
-//! seasonal smoothing windows `7 + 4(i + 1)`: 11 points for the shortest season, 15 for the next).
+//! it sees. MSTL decomposes all it is given (robust STL, see `stl_params`; the seasonal smoothing
+//! windows are stlrs' `7 + 4(i + 1)`: 11 cycles for the shortest season, 15 for the next).
 
 use std::borrow::Cow;
 
@@ -232,6 +232,21 @@ impl FittedTrendModel for FlatLevelFitted {
     }
 }
 
+/// Robustness iterations of MSTL's STL (stlrs' default when robust is 15).
+const STL_OUTER_LOOPS: usize = 3;
+
+/// MSTL's STL settings: robust (each outer loop down-weights the points far from the fit, so a
+/// holiday week or an outage does not bend the seasonal components), with [`STL_OUTER_LOOPS`]
+/// outer loops. On nyc_taxi's held-out week: MAE 1,619 without robustness, 1,231 with 3 loops,
+/// 1,237 with 15.
+fn stl_params() -> augurs_mstl::stlrs::MstlParams {
+    let mut stl = augurs_mstl::stlrs::StlParams::new();
+    stl.robust(true).outer_loops(STL_OUTER_LOOPS);
+    let mut p = augurs_mstl::stlrs::MstlParams::new();
+    p.stl_params(stl);
+    p
+}
+
 impl Model for Mstl {
     fn kind(&self) -> ModelKind {
         ModelKind::Mstl
@@ -248,6 +263,7 @@ impl Model for Mstl {
             return Err(FitError::TooShort { needed: MIN_POINTS, have: y.len() });
         }
         let fitted = MSTLModel::new(periods.clone(), FlatLevel { window: periods[0] })
+            .mstl_params(stl_params())
             .fit(y)
             .map_err(|e| FitError::Failed(format!("MSTL: {e}")))?;
         Ok(Box::new(Augurs(fitted)))
