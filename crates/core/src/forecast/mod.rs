@@ -24,9 +24,9 @@
 //!    is clamped at zero, and a negative point forecast flagged.
 //!
 //! Speed (the browser fits the whole `auto` on a year of 5-minute points): MSTL decomposes at most
-//! the last [`MSTL_MAX_POINTS`] points (raised to hold two of the longest season and a backtest
-//! window), and AutoETS fits at most the last [`augurs::ETS_MAX_POINTS`]; the result says so in its
-//! notes when that cuts the history. The other models always see the whole history. The
+//! the last [`MSTL_MAX_POINTS`] points (raised to hold two of the longest season; a long
+//! backtest window does not raise it), and AutoETS fits at most the last
+//! [`augurs::ETS_MAX_POINTS`]; the result says so in its notes when that cuts the history. The other models always see the whole history. The
 //! combination costs no extra backtest: its forecast at each origin is the mean of its members'.
 
 pub mod augurs;
@@ -294,7 +294,7 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
     let longest = seasons.iter().map(|s| s.period_steps).max().unwrap_or(1);
     let non_negative = y.iter().all(|&v| v >= 0.0);
     let plan = backtest::plan(y, h, longest, MIN_POINTS);
-    let mstl_cap = MSTL_MAX_POINTS.max(2 * longest + plan.window);
+    let mstl_cap = MSTL_MAX_POINTS.max(2 * longest);
     let cap = |k: ModelKind| if k == ModelKind::Mstl { mstl_cap } else { usize::MAX };
 
     let candidates: Vec<ModelKind> = match opts.model.kind() {
