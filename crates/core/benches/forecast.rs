@@ -2,8 +2,10 @@
 //! on the synthetic daily + weekly + trend + noise series the peer script reads
 //! (`examples/forecast_series.rs`, seed 42): 4,032 points (14 days at 5 min) and 105,120 (1 year).
 //! Horizon: 1 day (288 steps). Each figure is one `forecast()` call as a user makes it: season
-//! detection, the rolling-origin backtest (3 origins) of the model and of seasonal naive, then the
-//! final fit and forecast; `auto` backtests all six models.
+//! detection, the rolling-origin backtest (5 origins, each one horizon long) of the model and of
+//! seasonal naive, then the final fit and forecast; `auto` and `combination` backtest all seven
+//! models, score the combination from their backtest forecasts, and fit the chosen one (the
+//! combination: its two members).
 //!
 //!     cargo bench -p headroom-core --bench forecast
 
@@ -15,11 +17,13 @@ use headroom_core::Aggregation;
 fn bench(c: &mut Criterion) {
     let models = [
         ("seasonal-naive", ModelChoice::SeasonalNaive),
+        ("seasonal-mean", ModelChoice::SeasonalMean),
         ("linear", ModelChoice::Linear),
         ("theil-sen", ModelChoice::TheilSen),
         ("exponential", ModelChoice::Exponential),
         ("ets", ModelChoice::Ets),
         ("mstl", ModelChoice::Mstl),
+        ("combination", ModelChoice::Combination),
         ("auto", ModelChoice::Auto),
     ];
     for points in [4_032usize, 105_120] {

@@ -3,8 +3,10 @@
 //! Up to [`ORIGINS`] origins at the end of the history, `window` steps apart (the last `window`,
 //! the `window` before it, …): at each, the model is fitted on everything before the origin (at
 //! most the model's fitting cap) and forecasts `window` steps, compared with what happened.
-//! `window = min(horizon, max(1 day, 7 steps))`, at most a quarter of the history. Scores pool
-//! every forecast step of every origin:
+//! `window = min(horizon, a quarter of the history)`: the backtest tests the lead times the user
+//! asked for, and five origins rank models more stably than three (one odd day or week moves the
+//! ranking less). The errors at each lead time also set the final intervals ([`super::calibrate`]).
+//! Scores pool every forecast step of every origin:
 //! MAE; MAPE over the actual values that are not zero; sMAPE (`2|f − a| / (|f| + |a|)`, steps
 //! where both are zero skipped); MASE = MAE / the in-sample MAE of seasonal naive (longest season,
 //! else naive) on the history before the earliest origin; coverage = the share of actual values
@@ -13,11 +15,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::baseline::naive_mae;
-use super::model::Model;
+use super::model::{Model, Prediction};
 use super::ModelKind;
 
 /// The most origins a backtest uses.
-pub const ORIGINS: usize = 3;
+pub const ORIGINS: usize = 5;
 
 /// One model's backtest scores. Each figure is `None` when it cannot be computed (the model
 /// could not be fitted, no non-zero actual for MAPE, a flat history for MASE).
@@ -30,7 +32,8 @@ pub struct ModelScore {
     /// Percent (0–200).
     pub smape: Option<f64>,
     pub mase: Option<f64>,
-    /// The share (0–1) of actual values inside the 80 % interval.
+    /// The share (0–1) of actual values inside the 80 % interval: the model's own interval (the
+    /// final forecast's is calibrated on these errors, [`super::calibrate`]).
     pub coverage_80: Option<f64>,
     /// The share (0–1) of actual values inside the 95 % interval.
     pub coverage_95: Option<f64>,
@@ -69,11 +72,11 @@ pub(crate) struct Plan {
     pub scale: Option<f64>,
 }
 
-/// The plan for history `y`, a horizon of `h` steps, `day` steps a day, the longest season `m`
+/// The plan for history `y`, a horizon of `h` steps, the longest season `m`
 /// (1 without) and `min_train` points that a fit needs at least.
-pub(crate) fn plan(y: &[f64], h: usize, day: usize, m: usize, min_train: usize) -> Plan {
+pub(crate) fn plan(y: &[f64], h: usize, m: usize, min_train: usize) -> Plan {
     let n = y.len();
-    let window = h.min(day.max(7)).min(n / 4).max(1);
+    let window = h.min(n / 4).max(1);
     let origins: Vec<usize> =
         (1..=ORIGINS).filter_map(|k| n.checked_sub(k * window)).filter(|&o| o >= min_train).collect();
     let scale = origins.last().and_then(|&o| naive_mae(&y[..o], m));
@@ -81,25 +84,40 @@ pub(crate) fn plan(y: &[f64], h: usize, day: usize, m: usize, min_train: usize) 
 }
 
 /// Fits `model` at each origin of `plan` on `y` (at most the last `cap` points before the origin)
-/// and scores it. Forecasts are clamped at zero first when `non_negative`.
-pub(crate) fn score(model: &dyn Model, y: &[f64], plan: &Plan, cap: usize, non_negative: bool) -> ModelScore {
+/// and scores it; also returns its forecast at each origin (in the order of `plan.origins`), when
+/// every origin could be forecast. Forecasts are clamped at zero first when `non_negative`.
+pub(crate) fn run(
+    model: &dyn Model,
+    y: &[f64],
+    plan: &Plan,
+    cap: usize,
+    non_negative: bool,
+) -> (ModelScore, Option<Vec<Prediction>>) {
     let kind = model.kind();
     if plan.origins.is_empty() {
-        return ModelScore::failed(kind, plan.window, "the history is too short to backtest".into());
+        return (ModelScore::failed(kind, plan.window, "the history is too short to backtest".into()), None);
     }
-    let (mut abs, mut n, mut ape, mut n_ape, mut sape, mut n_sape, mut in80, mut in95) =
-        (0.0, 0usize, 0.0, 0usize, 0.0, 0usize, 0usize, 0usize);
+    let mut preds = Vec::with_capacity(plan.origins.len());
     for &o in &plan.origins {
         let train = &y[o.saturating_sub(cap)..o];
-        let pred = match model.fit(train).and_then(|f| f.predict(plan.window)) {
+        match model.fit(train).and_then(|f| f.predict(plan.window)) {
             Ok(mut p) => {
                 if non_negative {
                     p.clamp_at_zero();
                 }
-                p
+                preds.push(p);
             }
-            Err(e) => return ModelScore::failed(kind, plan.window, e.to_string()),
-        };
+            Err(e) => return (ModelScore::failed(kind, plan.window, e.to_string()), None),
+        }
+    }
+    (score_predictions(kind, y, plan, &preds), Some(preds))
+}
+
+/// Scores forecasts already made at each origin of `plan` (in its order).
+pub(crate) fn score_predictions(kind: ModelKind, y: &[f64], plan: &Plan, preds: &[Prediction]) -> ModelScore {
+    let (mut abs, mut n, mut ape, mut n_ape, mut sape, mut n_sape, mut in80, mut in95) =
+        (0.0, 0usize, 0.0, 0usize, 0.0, 0usize, 0usize, 0usize);
+    for (&o, pred) in plan.origins.iter().zip(preds) {
         for (i, &a) in y[o..o + plan.window].iter().enumerate() {
             let f = pred.point[i];
             let e = (f - a).abs();
@@ -117,6 +135,9 @@ pub(crate) fn score(model: &dyn Model, y: &[f64], plan: &Plan, cap: usize, non_n
             in95 += usize::from(pred.lower_95[i] <= a && a <= pred.upper_95[i]);
         }
     }
+    if n == 0 {
+        return ModelScore::failed(kind, plan.window, "the history is too short to backtest".into());
+    }
     let mae = abs / n as f64;
     ModelScore {
         model: kind,
@@ -130,4 +151,16 @@ pub(crate) fn score(model: &dyn Model, y: &[f64], plan: &Plan, cap: usize, non_n
         window_steps: plan.window,
         error: None,
     }
+}
+
+/// The absolute errors `|actual − point|` of forecasts made at each origin of `plan`, grouped by
+/// lead time (`out[i]` holds every origin's error `i + 1` steps ahead).
+pub(crate) fn errors_by_lead(y: &[f64], plan: &Plan, preds: &[Prediction]) -> Vec<Vec<f64>> {
+    let mut out = vec![Vec::with_capacity(preds.len()); plan.window];
+    for (&o, pred) in plan.origins.iter().zip(preds) {
+        for (i, (&a, &f)) in y[o..o + plan.window].iter().zip(&pred.point).enumerate() {
+            out[i].push((a - f).abs());
+        }
+    }
+    out
 }

@@ -7,26 +7,33 @@
 //!    fitting, leading and trailing empty bins trimmed.
 //! 2. **Seasons** ([`seasons`]): daily and weekly, kept only when the history holds them twice and
 //!    they are actually there.
-//! 3. **Models**, all behind [`model::Model`] / [`model::Fitted`]: seasonal naive ([`baseline`]),
-//!    linear OLS, Theil–Sen and exponential growth ([`regression`]), AutoETS and MSTL (from
-//!    Grafana's `augurs`, [`augurs`]). Intervals: native for ETS and MSTL; from the residual spread
-//!    for the others — seasonal naive widens as √(seasons ahead) like a random walk, the lines use
-//!    the OLS prediction interval (exponential on the log scale).
-//! 4. **Backtest** ([`backtest`]): rolling origin; `auto` picks the lowest MASE (a tie goes to the
-//!    simpler model, in the order of [`ModelKind::ALL`]) and reports every model's scores.
-//! 5. **Limits**: for a `%` series, the first step whose point or 95 % upper bound passes 100 is
+//! 3. **Models**, all behind [`model::Model`] / [`model::Fitted`]: seasonal naive and seasonal
+//!    mean (the per-phase median of the last five seasons at the last season's level,
+//!    [`baseline`]), linear OLS, Theil–Sen and exponential growth ([`regression`]), AutoETS and
+//!    MSTL (from Grafana's `augurs`, [`augurs`]; MSTL's deseasonalised series is held at its last
+//!    level), and the combination: the mean of the two best backtested models ([`combine`]).
+//! 4. **Backtest** ([`backtest`]): rolling origin, five origins, each forecasting the horizon
+//!    (at most a quarter of the history); `auto` picks the simplest model (in the order of
+//!    [`ModelKind::ALL`]) whose MASE is within [`TIE_MARGIN`] of the lowest, and reports every
+//!    model's scores.
+//! 5. **Intervals** ([`calibrate`]): the final forecast's 80 % and 95 % bands are the 80th and
+//!    95th percentiles of its own backtest errors, by lead time; the model's native bands (normal
+//!    theory, or √(seasons ahead) for seasonal naive) are kept only when the backtest is too short.
+//! 6. **Limits**: for a `%` series, the first step whose point or 95 % upper bound passes 100 is
 //!    flagged (more instances are needed, not a broken model); a non-negative history's forecast
 //!    is clamped at zero, and a negative point forecast flagged.
 //!
 //! Speed (the browser fits the whole `auto` on a year of 5-minute points): MSTL decomposes at most
-//! the last [`MSTL_MAX_POINTS`] points (raised to hold two of the longest season and a backtest
-//! window), and AutoETS, alone or as MSTL's trend, fits at most the last
-//! [`augurs::ETS_MAX_POINTS`]; the result says so in its notes when that cuts the history. The
-//! other models always see the whole history.
+//! the last [`MSTL_MAX_POINTS`] points (raised to hold two of the longest season; a long
+//! backtest window does not raise it), and AutoETS fits at most the last
+//! [`augurs::ETS_MAX_POINTS`]; the result says so in its notes when that cuts the history. The other models always see the whole history. The
+//! combination costs no extra backtest: its forecast at each origin is the mean of its members'.
 
 pub mod augurs;
 pub mod backtest;
 pub mod baseline;
+pub mod calibrate;
+pub mod combine;
 pub mod model;
 mod prepare;
 pub mod regression;
@@ -55,33 +62,41 @@ pub const MSTL_MAX_POINTS: usize = 4_032;
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {
     SeasonalNaive,
+    /// The per-phase median of the last five seasons at the last season's level.
+    SeasonalMean,
     Linear,
     TheilSen,
     Exponential,
     Ets,
     Mstl,
+    /// The mean of the two best backtested models' forecasts ([`combine`]).
+    Combination,
 }
 
 impl ModelKind {
     /// Every model, simplest first (the order ties are broken in).
-    pub const ALL: [ModelKind; 6] = [
+    pub const ALL: [ModelKind; 8] = [
         ModelKind::SeasonalNaive,
+        ModelKind::SeasonalMean,
         ModelKind::Linear,
         ModelKind::TheilSen,
         ModelKind::Exponential,
         ModelKind::Ets,
         ModelKind::Mstl,
+        ModelKind::Combination,
     ];
 
     /// The name used in JSON and on the command line.
     pub fn label(self) -> &'static str {
         match self {
             ModelKind::SeasonalNaive => "seasonal-naive",
+            ModelKind::SeasonalMean => "seasonal-mean",
             ModelKind::Linear => "linear",
             ModelKind::TheilSen => "theil-sen",
             ModelKind::Exponential => "exponential",
             ModelKind::Ets => "ets",
             ModelKind::Mstl => "mstl",
+            ModelKind::Combination => "combination",
         }
     }
 }
@@ -93,11 +108,13 @@ pub enum ModelChoice {
     #[default]
     Auto,
     SeasonalNaive,
+    SeasonalMean,
     Linear,
     TheilSen,
     Exponential,
     Ets,
     Mstl,
+    Combination,
 }
 
 impl ModelChoice {
@@ -106,11 +123,13 @@ impl ModelChoice {
         match self {
             ModelChoice::Auto => None,
             ModelChoice::SeasonalNaive => Some(ModelKind::SeasonalNaive),
+            ModelChoice::SeasonalMean => Some(ModelKind::SeasonalMean),
             ModelChoice::Linear => Some(ModelKind::Linear),
             ModelChoice::TheilSen => Some(ModelKind::TheilSen),
             ModelChoice::Exponential => Some(ModelKind::Exponential),
             ModelChoice::Ets => Some(ModelKind::Ets),
             ModelChoice::Mstl => Some(ModelKind::Mstl),
+            ModelChoice::Combination => Some(ModelKind::Combination),
         }
     }
 
@@ -122,11 +141,13 @@ impl ModelChoice {
         let kind = ModelKind::ALL.into_iter().find(|k| k.label() == s)?;
         Some(match kind {
             ModelKind::SeasonalNaive => ModelChoice::SeasonalNaive,
+            ModelKind::SeasonalMean => ModelChoice::SeasonalMean,
             ModelKind::Linear => ModelChoice::Linear,
             ModelKind::TheilSen => ModelChoice::TheilSen,
             ModelKind::Exponential => ModelChoice::Exponential,
             ModelKind::Ets => ModelChoice::Ets,
             ModelKind::Mstl => ModelChoice::Mstl,
+            ModelKind::Combination => ModelChoice::Combination,
         })
     }
 }
@@ -219,11 +240,14 @@ fn build(kind: ModelKind, seasons: &[Season]) -> Box<dyn Model> {
     let longest = seasons.iter().map(|s| s.period_steps).max().unwrap_or(1);
     match kind {
         ModelKind::SeasonalNaive => Box::new(baseline::SeasonalNaive { period: longest }),
+        ModelKind::SeasonalMean => Box::new(baseline::SeasonalMean { period: longest }),
         ModelKind::Linear => Box::new(regression::Linear),
         ModelKind::TheilSen => Box::new(regression::TheilSen),
         ModelKind::Exponential => Box::new(regression::Exponential),
         ModelKind::Ets => Box::new(augurs::Ets),
         ModelKind::Mstl => Box::new(augurs::Mstl { periods: seasons.iter().map(|s| s.period_steps).collect() }),
+        // Never fitted as one model: `forecast` fits its members and averages them.
+        ModelKind::Combination => Box::new(baseline::SeasonalNaive { period: longest }),
     }
 }
 
@@ -267,34 +291,69 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
         ));
     }
     let seasons = seasons::detect(y, step_ms);
-    let day = usize::try_from(86_400_000 / step_ms).unwrap_or(1).max(1);
     let longest = seasons.iter().map(|s| s.period_steps).max().unwrap_or(1);
     let non_negative = y.iter().all(|&v| v >= 0.0);
-    let plan = backtest::plan(y, h, day, longest, MIN_POINTS);
-    let mstl_cap = MSTL_MAX_POINTS.max(2 * longest + plan.window);
+    let plan = backtest::plan(y, h, longest, MIN_POINTS);
+    let mstl_cap = MSTL_MAX_POINTS.max(2 * longest);
     let cap = |k: ModelKind| if k == ModelKind::Mstl { mstl_cap } else { usize::MAX };
 
     let candidates: Vec<ModelKind> = match opts.model.kind() {
-        None => ModelKind::ALL.to_vec(),
+        None | Some(ModelKind::Combination) => ModelKind::ALL.to_vec(),
         Some(ModelKind::SeasonalNaive) => vec![ModelKind::SeasonalNaive],
         Some(k) => vec![k, ModelKind::SeasonalNaive],
     };
-    let scores: Vec<ModelScore> = candidates
-        .iter()
-        .map(|&k| backtest::score(build(k, &seasons).as_ref(), y, &plan, cap(k), non_negative))
-        .collect();
+    let mut scores = Vec::with_capacity(candidates.len());
+    let mut runs: Vec<(ModelKind, Vec<Prediction>)> = Vec::new();
+    for &k in candidates.iter().filter(|&&k| k != ModelKind::Combination) {
+        let (score, preds) = backtest::run(build(k, &seasons).as_ref(), y, &plan, cap(k), non_negative);
+        scores.push(score);
+        if let Some(p) = preds {
+            runs.push((k, p));
+        }
+    }
+    let members = if candidates.contains(&ModelKind::Combination) {
+        let members = combine::members(&scores);
+        let combined = (members.len() >= 2)
+            .then(|| {
+                let per_model: Vec<&[Prediction]> = members
+                    .iter()
+                    .filter_map(|m| runs.iter().find(|(k, _)| k == m).map(|(_, p)| p.as_slice()))
+                    .collect();
+                combine::mean_per_origin(&per_model)
+            })
+            .flatten();
+        match combined {
+            Some(preds) => {
+                scores.push(backtest::score_predictions(ModelKind::Combination, y, &plan, &preds));
+                runs.push((ModelKind::Combination, preds));
+            }
+            None => scores.push(ModelScore::failed(
+                ModelKind::Combination,
+                plan.window,
+                "needs at least two other models that could be backtested".into(),
+            )),
+        }
+        members
+    } else {
+        Vec::new()
+    };
 
     let chosen = match opts.model.kind() {
         Some(k) => k,
         None => pick(&scores, &mut notes),
     };
-    if chosen == ModelKind::Mstl && y.len() > mstl_cap {
+    let fitted_kinds: Vec<ModelKind> = if chosen == ModelKind::Combination { members.clone() } else { vec![chosen] };
+    if fitted_kinds.contains(&ModelKind::Mstl) && y.len() > mstl_cap {
         notes.push(format!("MSTL decomposed the last {mstl_cap} of {} points", y.len()));
     }
-    if matches!(chosen, ModelKind::Ets | ModelKind::Mstl) && y.len() > augurs::ETS_MAX_POINTS {
+    if fitted_kinds.contains(&ModelKind::Ets) && y.len() > augurs::ETS_MAX_POINTS {
         notes.push(format!("AutoETS was fitted on the last {} of {} points", augurs::ETS_MAX_POINTS, y.len()));
     }
-    if chosen == ModelKind::Exponential {
+    if chosen == ModelKind::Combination {
+        let labels: Vec<&str> = members.iter().map(|k| k.label()).collect();
+        notes.push(format!("the combination is the mean of {}", labels.join(", ")));
+    }
+    if fitted_kinds.contains(&ModelKind::Exponential) {
         if let Some(i) = y.iter().position(|&v| v <= 0.0) {
             let at = prep.last_bin_ms.saturating_sub((y.len() - 1 - i) as i64 * step_ms);
             return Err(ForecastError::Model {
@@ -304,13 +363,27 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
             });
         }
     }
-    let fit_on = &y[y.len().saturating_sub(cap(chosen))..];
-    let model = build(chosen, &seasons);
-    let mut pred = model.fit(fit_on).and_then(|f| f.predict(h)).map_err(|e| ForecastError::Model {
-        series: name(),
-        model: chosen.label(),
-        reason: e.to_string(),
-    })?;
+    if fitted_kinds.is_empty() {
+        let reason =
+            scores.iter().find(|s| s.model == ModelKind::Combination).and_then(|s| s.error.clone()).unwrap_or_default();
+        return Err(ForecastError::Model { series: name(), model: chosen.label(), reason });
+    }
+    let mut preds = Vec::with_capacity(fitted_kinds.len());
+    for &k in &fitted_kinds {
+        let fit_on = &y[y.len().saturating_sub(cap(k))..];
+        let p = build(k, &seasons).fit(fit_on).and_then(|f| f.predict(h)).map_err(|e| ForecastError::Model {
+            series: name(),
+            model: k.label(),
+            reason: e.to_string(),
+        })?;
+        preds.push(p);
+    }
+    let mut pred = combine::mean(&preds).unwrap_or_default();
+    if let Some((_, bt)) = runs.iter().find(|(k, _)| *k == chosen) {
+        if !calibrate::apply(&mut pred, &backtest::errors_by_lead(y, &plan, bt)) {
+            notes.push("too little backtest to calibrate the intervals; they are the model's own".into());
+        }
+    }
 
     let base_ms = if opts.step_ms.is_none() {
         series.timestamps.iter().zip(&series.values).filter(|(_, v)| v.is_finite()).map(|(t, _)| *t).max()
@@ -353,25 +426,22 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
     })
 }
 
-/// The model with the lowest MASE (MAE when no MASE could be computed); the first, i.e. simpler,
-/// on a tie. Seasonal naive when nothing could be scored.
+/// How much worse (relative MASE) a simpler model may score and still be picked: backtest scores
+/// within 2 % of each other do not rank models reliably, and the simpler one then wins.
+pub const TIE_MARGIN: f64 = 0.02;
+
+/// The simplest model (in the order of [`ModelKind::ALL`]) whose MASE (MAE when no MASE could be
+/// computed) is within [`TIE_MARGIN`] of the lowest. Seasonal naive when nothing could be scored.
 fn pick(scores: &[ModelScore], notes: &mut Vec<String>) -> ModelKind {
     let key = |s: &ModelScore| if scores.iter().any(|s| s.mase.is_some()) { s.mase } else { s.mae };
-    let mut best: Option<(f64, ModelKind)> = None;
-    for s in scores {
-        if let Some(v) = key(s).filter(|v| v.is_finite()) {
-            if best.is_none_or(|(b, _)| v < b) {
-                best = Some((v, s.model));
-            }
-        }
-    }
-    best.map_or_else(
-        || {
-            notes.push("no model could be backtested; seasonal naive was used".into());
-            ModelKind::SeasonalNaive
-        },
-        |(_, k)| k,
-    )
+    let scored: Vec<(f64, ModelKind)> =
+        scores.iter().filter_map(|s| key(s).filter(|v| v.is_finite()).map(|v| (v, s.model))).collect();
+    let Some(best) = scored.iter().map(|(v, _)| *v).reduce(f64::min) else {
+        notes.push("no model could be backtested; seasonal naive was used".into());
+        return ModelKind::SeasonalNaive;
+    };
+    let simplest = scored.iter().filter(|(v, _)| *v <= best * (1.0 + TIE_MARGIN)).map(|(_, k)| *k).min();
+    simplest.unwrap_or(ModelKind::SeasonalNaive)
 }
 
 /// The limit flag for `pred`, if its point or 95 % upper bound passes `limit`.
