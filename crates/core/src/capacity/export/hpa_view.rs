@@ -182,13 +182,21 @@ fn from_steps(s: &StepScaling, notes: &mut Vec<String>) -> Hpa {
     let mut metrics: Vec<HpaMetric> = Vec::new();
     let mut used = Vec::new();
     for p in s.policies.iter().filter(|p| p.comparison == Comparison::Above) {
-        if !used.contains(&p.metric) {
+        if p.threshold <= 0.0 {
+            notes.push(format!(
+                "the {} alarm threshold {} cannot be an HPA target (targets are above zero): skipped",
+                p.metric.label(),
+                p.threshold
+            ));
+        } else if !used.contains(&p.metric) {
             used.push(p.metric);
             metrics.push(metric(p.metric, p.threshold));
         }
     }
     if metrics.is_empty() {
-        notes.push("no scale-out alarm to take a target from: the controller's default, 80 % CPU, was written".into());
+        notes.push(
+            "no usable scale-out alarm to take a target from: the controller's default, 80 % CPU, was written".into(),
+        );
         metrics.push(metric(Metric::Cpu, 80.0));
     }
     let targets: Vec<String> = metrics.iter().map(|m| format!("{} {}", m.name, m.value)).collect();
