@@ -250,6 +250,16 @@ fn tracking(group: &str, p: &TrackingPolicy, warmup: Option<u64>, notes: &mut Ve
     doc
 }
 
+/// The CloudWatch metric an alarm on `m` would watch.
+fn alarm_metric(m: Metric) -> &'static str {
+    match m {
+        Metric::Cpu => "AWS/EC2 CPUUtilization",
+        Metric::Memory => "CWAgent mem_used_percent",
+        Metric::ResponseTime => "AWS/ApplicationELB TargetResponseTime",
+        Metric::RequestRate => "AWS/ApplicationELB RequestCountPerTarget, per minute: 60 × the per-second threshold",
+    }
+}
+
 fn step(group: &str, p: &StepPolicy, warmup: Option<u64>, notes: &mut Vec<String>) -> Value {
     let (cmp, word, sign) = match p.comparison {
         Comparison::Above => ("GreaterThanThreshold", "above", ">"),
@@ -260,10 +270,11 @@ fn step(group: &str, p: &StepPolicy, warmup: Option<u64>, notes: &mut Vec<String
     let Evaluation { periods, of, period_s } = p.evaluation;
     notes.push(format!(
         "policy {name} needs a CloudWatch alarm (aws cloudwatch put-metric-alarm): {} {sign} {} for {periods} of \
-         {of} periods of {period_s} s ({cmp}, DatapointsToAlarm {periods}, EvaluationPeriods {of}), with the \
-         policy's ARN as its alarm action",
+         {of} periods of {period_s} s (metric {}, {cmp}, DatapointsToAlarm {periods}, EvaluationPeriods {of}), \
+         with the policy's ARN as its alarm action",
         p.metric.label(),
-        p.threshold
+        p.threshold,
+        alarm_metric(p.metric)
     ));
     let steps: Vec<Value> = p
         .steps
