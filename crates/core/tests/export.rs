@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::policies;
 use headroom_core::capacity::export::{export, to_aws_json, to_hpa_yaml, to_json, to_keda_yaml, ExportOptions, Format};
-use headroom_core::capacity::policy::{Policy, Scaler};
+use headroom_core::capacity::policy::{Metric, Policy, Scaler};
 use headroom_core::capacity::queueing::mmc;
 use proptest::prelude::*;
 use serde_json::Value as Json;
@@ -292,6 +292,42 @@ fn a_threshold_policy_becomes_targets_with_every_loss_noted() {
     assert_eq!(v[1]["StepAdjustments"][0]["ScalingAdjustment"], -1);
     assert_eq!(v[0]["EstimatedInstanceWarmup"], 120);
     assert!(out.notes.iter().any(|n| n.contains("cpu > 70 for 2 of 3 periods of 60 s")), "{:#?}", out.notes);
+}
+
+#[test]
+fn every_metric_keeps_its_meaning_through_the_manifest() {
+    // Threshold rules on all four metrics → HPA → read back: each reads the same replayed metric.
+    let json = r#"{"version": 1, "max_instances": 10, "scaler": {"type": "threshold", "cpu": {"scale_up": 70},
+        "memory": {"scale_up": 80}, "response_time": {"scale_up": 0.25}, "request_rate": {"scale_up": 150}}}"#;
+    let p = Policy::from_json(json).unwrap();
+    let back = Policy::from_hpa_yaml(&to_hpa_yaml(&p, &opts()).text).unwrap();
+    let Scaler::Hpa(h) = &back.scaler else { panic!() };
+    let read: Vec<_> = h.metrics.iter().map(|m| (m.maps_to(), m.value)).collect();
+    assert_eq!(
+        read,
+        [
+            (Some(Metric::Cpu), 70.0),
+            (Some(Metric::Memory), 80.0),
+            (Some(Metric::ResponseTime), 0.25),
+            (Some(Metric::RequestRate), 150.0)
+        ]
+    );
+    // Target tracking's four replayed metrics too (ALB requests per minute → per second).
+    let json = r#"{"version": 1, "max_instances": 10, "scaler": {"type": "target_tracking", "policies": [
+        {"metric": "ASGAverageCPUUtilization", "target": 50}, {"metric": "CustomMemoryUtilization", "target": 60},
+        {"metric": "CustomLatency", "target": 0.5}, {"metric": "ALBRequestCountPerTarget", "target": 600}]}}"#;
+    let back = Policy::from_hpa_yaml(&to_hpa_yaml(&Policy::from_json(json).unwrap(), &opts()).text).unwrap();
+    let Scaler::Hpa(h) = &back.scaler else { panic!() };
+    let read: Vec<_> = h.metrics.iter().map(|m| (m.maps_to(), m.value)).collect();
+    assert_eq!(
+        read,
+        [
+            (Some(Metric::Cpu), 50.0),
+            (Some(Metric::Memory), 60.0),
+            (Some(Metric::ResponseTime), 0.5),
+            (Some(Metric::RequestRate), 10.0)
+        ]
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::capacity::queueing::mmc;
 /// those metrics, see [`HpaMetric::maps_to`]).
 pub const REQUEST_RATE_METRIC: &str = "http_requests_per_second";
 /// See [`REQUEST_RATE_METRIC`].
-pub const LATENCY_METRIC: &str = "http_request_duration_seconds";
+pub const LATENCY_METRIC: &str = "http_response_time_seconds";
 /// Kubernetes' bounds on `stabilizationWindowSeconds` and `periodSeconds`.
 const MAX_WINDOW_S: f64 = 3600.0;
 const MAX_PERIOD_S: f64 = 1800.0;
