@@ -78,7 +78,9 @@ pub enum ShareError {
 }
 
 /// The fragment body for `policy`: `v1.` + base64url(deflate(compact JSON)). The app puts it
-/// after `#`; [`decode`] gives the same policy back.
+/// after `#`; [`decode`] gives the same policy back. Real policies encode to 150–450 bytes; one
+/// whose link would exceed [`MAX_FRAGMENT_BYTES`] (hundreds of metrics) is refused by [`decode`],
+/// so a caller offering the link should check its length.
 pub fn encode(policy: &Policy) -> String {
     let json = policy.to_json();
     let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
