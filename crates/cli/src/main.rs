@@ -2,6 +2,7 @@
 
 mod forecast;
 mod inspect;
+mod policy;
 mod simulate;
 mod size;
 
@@ -31,6 +32,8 @@ enum Command {
     /// Replay an autoscaling policy (threshold JSON, the seed's document, a Kubernetes HPA manifest,
     /// AWS target tracking or step scaling, queueing) over metric exports.
     Simulate(simulate::Args),
+    /// Share links (`encode`, `decode`) and exports (HPA, KEDA, AWS, JSON) of a policy file.
+    Policy(policy::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +43,6 @@ fn main() -> ExitCode {
         Command::Size(args) => size::run(&args),
         Command::Forecast(args) => forecast::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Policy(args) => policy::run(&args),
     }
 }

@@ -3,16 +3,18 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use headroom_core::capacity::inputs::{align, common_step, ForecastColumn, Sources};
 use headroom_core::capacity::policy::Metric;
-use headroom_core::capacity::{HistoryInstances, Policy, Prepared, Replay};
+use headroom_core::capacity::{HistoryInstances, Prepared, Replay};
 use headroom_core::forecast::{forecast, Flag, ForecastOptions, ForecastResult, ModelChoice};
 use headroom_core::time::{human_duration, parse_duration_s, to_rfc3339};
 use headroom_core::{parse, Aggregation, Series, SeriesKind};
 use serde_json::json;
+
+use crate::policy::read_policy;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -54,20 +56,6 @@ fn metric_key(key: &str) -> Option<Metric> {
         "request_rate" | "requests" => Some(Metric::RequestRate),
         _ => None,
     }
-}
-
-fn read_policy(path: &Path) -> Result<Policy, String> {
-    let file = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"))?;
-    let yaml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
-    let policy = if yaml {
-        Policy::from_hpa_yaml(&text)
-    } else if text.trim_start().starts_with('{') {
-        Policy::from_json(&text)
-    } else {
-        Policy::from_hpa_yaml(&text)
-    };
-    policy.map_err(|e| format!("{file}: {e}"))
 }
 
 pub fn run(args: &Args) -> ExitCode {

@@ -6,6 +6,7 @@
 //! - [`ingest`]: metric exports (bytes) → [`series::Series`] with located diagnostics.
 //! - [`series`]: the series model and its summary statistics.
 //! - [`resample`]: series onto a fixed, epoch-aligned step (mean, max or p95 per bin).
+//! - [`share`]: a policy as a share link's fragment (`v1.…`), decoded strictly.
 //! - [`time`]: reading and writing timestamps (UTC epoch milliseconds throughout).
 
 pub mod capacity;
@@ -14,6 +15,7 @@ pub mod forecast;
 pub mod ingest;
 pub mod resample;
 pub mod series;
+pub mod share;
 pub mod synth;
 pub mod time;
 

@@ -2,12 +2,14 @@
 //!
 //! - [`policy`]: the policy model (threshold, HPA, AWS target tracking and step scaling,
 //!   queueing), its JSON and the seed's document; [`yaml`]: Kubernetes HPA manifests.
+//! - [`export`]: a policy as HPA or KEDA YAML, AWS scaling-policy JSON or Headroom JSON, with notes.
 //! - [`replay`]: preparing metric data and replaying a policy over history and forecast.
 //! - Controllers: [`threshold`], [`hpa`], [`aws`], and [`queueing_scaler`] over [`queueing`]
 //!   (M/M/c, Erlang C).
 
 mod alarm;
 pub mod aws;
+pub mod export;
 pub mod hpa;
 pub mod inputs;
 pub mod policy;
