@@ -21,6 +21,7 @@ use crate::components::metric_mapping::MetricMapping;
 use crate::components::number_field::{NumberField, Range};
 use crate::components::policy_panel::PolicyPanel;
 use crate::components::results::{EventsTable, InstancesChart, SummaryCards};
+use crate::components::share_panel::{policy_from_address, write_address, SharePanel};
 use crate::state::plan::{default_policy, prepare, Plan};
 use crate::state::{add_file, auto_map, Job, LoadedFile, Mapping, Metric, SAMPLE_FILE};
 use crate::worker::client::{ParseClient, CANCELLED};
@@ -119,7 +120,28 @@ pub fn App() -> impl IntoView {
     // The plan: forecasts per mapped metric (fitted in workers), the series prepared for replays,
     // and the replay of the policy over them. A policy change re-runs only the replay.
     let replicas = RwSignal::new(DEFAULT_REPLICAS);
-    let policy = RwSignal::new(default_policy());
+    // The policy: from the link if it carries one (a bad link says why and keeps the default),
+    // and written back to the address bar on every change.
+    let (initial, link_error) = match policy_from_address() {
+        Ok(p) => (p.unwrap_or_else(default_policy), None),
+        Err(e) => (default_policy(), Some(e)),
+    };
+    let policy = RwSignal::new(initial);
+    if let Some(e) = link_error {
+        errors.update(|es| es.push(e));
+    }
+    Effect::new(move |_| policy.with(write_address));
+    // A link opened in this tab (the fragment changed by hand or by another link).
+    let on_hash = window_event_listener(leptos::ev::hashchange, move |_| match policy_from_address() {
+        Ok(Some(p)) => {
+            if policy.with_untracked(|cur| *cur != p) {
+                policy.set(p);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => errors.update(|es| es.push(e)),
+    });
+    on_cleanup(move || on_hash.remove());
     let settings = RwSignal::new(ForecastSettings::default());
     let forecasts = RwSignal::new(BTreeMap::<Metric, Arc<ForecastResult>>::new());
     let forecast_status = RwSignal::new(BTreeMap::<Metric, String>::new());
@@ -192,17 +214,11 @@ pub fn App() -> impl IntoView {
             let p = p.as_ref()?;
             let policy = policy.get();
             let forecast = forecasts.with(|f| f.get(&Metric::Cpu).or_else(|| f.values().next()).cloned());
-            // Timed as `headroom:replay` in the page's User Timing (DevTools, and the interaction
+            // Timed as `headroom:replay` in the page's User Timing (DevTools, and the workbench
             // benchmark read it).
-            let perf = web_sys::window().and_then(|w| w.performance());
-            if let Some(perf) = &perf {
-                let _ = perf.mark("headroom:replay-start");
-            }
-            let replay =
-                p.as_ref().map_err(Clone::clone).and_then(|d| d.prepared.run(&policy).map_err(|e| e.to_string()));
-            if let Some(perf) = &perf {
-                let _ = perf.measure_with_start_mark("headroom:replay", "headroom:replay-start");
-            }
+            let replay = crate::components::echarts::timed("headroom:replay", || {
+                p.as_ref().map_err(Clone::clone).and_then(|d| d.prepared.run(&policy).map_err(|e| e.to_string()))
+            });
             Some(Plan { replay, policy, forecast })
         })
     });
@@ -276,6 +292,7 @@ pub fn App() -> impl IntoView {
                     </Show>
                 </section>
                 <PolicyPanel policy />
+                <SharePanel policy errors />
                 <section class="panel forecast-settings" aria-labelledby="forecast-settings-title">
                     <h2 id="forecast-settings-title">"Forecast settings"</h2>
                     <ForecastControls settings />

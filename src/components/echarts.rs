@@ -146,3 +146,18 @@ pub fn status(
         {move || error.get().map(|e| view! { <p class="chart-missing">{e}</p> })}
     }
 }
+
+/// Runs `f`, recorded as the User Timing measure `name` (seen in DevTools' performance panel; the
+/// workbench benchmark reads them).
+pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}-start");
+    if let Some(p) = &perf {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    out
+}

@@ -30,6 +30,8 @@ fn choice_id(c: ModelChoice) -> &'static str {
 fn model_name(k: ModelKind) -> &'static str {
     match k {
         ModelKind::SeasonalNaive => "Seasonal naive (baseline)",
+        ModelKind::SeasonalMean => "Seasonal median of recent cycles",
+        ModelKind::Combination => "Combination of the two best",
         ModelKind::Linear => "Linear trend (OLS)",
         ModelKind::TheilSen => "Robust linear (Theil–Sen)",
         ModelKind::Exponential => "Exponential growth",

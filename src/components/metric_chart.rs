@@ -88,6 +88,9 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
                 .line_style(LineStyle::new().color(HISTORY_COLOR))
                 .data(points(&series.timestamps, &series.values, MAX_HISTORY_POINTS)),
         );
+    // The policy's lines live on a series of their own, drawn on their own canvas layer (zlevel 1,
+    // set by the patch): moving a threshold repaints that layer only, not the thousands of points.
+    chart = chart.series(Line::new().id("lines").name("policy").show_symbol(false).data(Vec::<CompositeValue>::new()));
     if let Some(f) = forecast {
         chart = band(chart, f, &f.lower_95, &f.upper_95, "95 % interval", 0.15);
         chart = band(chart, f, &f.lower_80, &f.upper_80, "80 % interval", 0.25);
@@ -156,7 +159,7 @@ pub fn axis_range(percent: bool, data_max: f64, lines: &[(String, f64)]) -> (ser
     (serde_json::Value::Null, serde_json::Value::Null)
 }
 
-/// The patch that sets the history series' mark lines to `lines`.
+/// The patch that sets the policy lines (the `lines` series' mark lines) to `lines`.
 pub fn lines_patch(lines: &[(String, f64)]) -> serde_json::Value {
     let data: Vec<serde_json::Value> = lines
         .iter()
@@ -167,7 +170,7 @@ pub fn lines_patch(lines: &[(String, f64)]) -> serde_json::Value {
                    "label": {"formatter": format!("{name} {}", crate::components::number_field::plain((v * 1000.0).round() / 1000.0)), "position": "insideEndTop", "color": color}})
         })
         .collect();
-    json!({"series": [{"id": "history", "markLine": {"silent": true, "symbol": ["none", "none"], "lineStyle": {"type": "dashed"}, "data": data}}]})
+    json!({"series": [{"id": "lines", "zlevel": 1, "markLine": {"silent": true, "symbol": ["none", "none"], "lineStyle": {"type": "dashed"}, "data": data}}]})
 }
 
 /// The largest value drawn: history and the forecast's 95 % upper band.
@@ -193,12 +196,15 @@ pub fn MetricChart(
     let error = RwSignal::new(None::<String>);
     // The data: redrawn when the series or its forecast change.
     let drawn = RwSignal::new(0u32);
+    // The value axis' range last set (a redraw of the data resets it).
+    let axis = StoredValue::new(None::<(serde_json::Value, serde_json::Value)>);
     Effect::new(move |_| {
         let chart = series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref()))));
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
             match echarts::update(&el, &chart) {
                 Ok(_) => {
                     error.set(None);
+                    axis.set_value(None);
                     drawn.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
@@ -213,11 +219,15 @@ pub fn MetricChart(
         drawn.track();
         let lines = series.with(|s| policy.with(|p| lines(p, metric.get(), s.as_ref())));
         let percent = matches!(metric.get(), Metric::Cpu | Metric::Memory);
-        let (min, max) = axis_range(percent, top.get(), &lines);
+        let range = axis_range(percent, top.get(), &lines);
         let mut patch = lines_patch(&lines);
-        patch["yAxis"] = json!({"min": min, "max": max});
+        // The axis only when its range changes: a new range repaints every layer.
+        if axis.get_value().as_ref() != Some(&range) {
+            patch["yAxis"] = json!({"min": range.0, "max": range.1});
+            axis.set_value(Some(range));
+        }
         if let (Some(el), true) = (node.get(), available) {
-            if let Err(e) = echarts::patch(&el, &patch) {
+            if let Err(e) = echarts::timed("headroom:draw:lines", || echarts::patch(&el, &patch)) {
                 error.set(Some(format!("The chart could not be drawn: {e}")));
             }
         }

@@ -11,3 +11,4 @@ pub mod number_field;
 pub mod policy_panel;
 pub mod results;
 pub mod series_chart;
+pub mod share_panel;

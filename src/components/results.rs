@@ -17,7 +17,7 @@ use crate::state::plan::{cost_per_month, runway_text, Plan};
 use crate::state::{short_num, thousands};
 
 /// The most scale events the table lists (the rest are counted).
-pub const MAX_EVENT_ROWS: usize = 200;
+pub const MAX_EVENT_ROWS: usize = 100;
 
 fn point(t: i64, v: f64) -> CompositeValue {
     CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v)])
@@ -107,7 +107,7 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             })
         });
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
-            match echarts::update(&el, &chart) {
+            match echarts::timed("headroom:draw:instances", || echarts::update(&el, &chart)) {
                 Ok(_) => error.set(None),
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
             }
@@ -181,32 +181,28 @@ pub fn SummaryCards(plan: Signal<Option<Plan>>) -> impl IntoView {
 /// Every scale event: time, from → to, and why.
 #[component]
 pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
+    // The first rows as text, and how many events there are in all.
     let rows = Memo::new(move |_| {
         plan.with(|p| {
-            p.as_ref()
-                .and_then(|p| p.replay.as_ref().ok())
-                .map(|r| {
-                    let mut rows: Vec<(String, &'static str, String, String)> = Vec::new();
-                    let mut add = |phase: &'static str, t: &Track| {
-                        for e in &t.events {
-                            rows.push((
-                                headroom_core::time::to_rfc3339(e.timestamp).replace('T', " ").replace(":00Z", ""),
-                                phase,
-                                format!("{} → {}", e.from, e.to),
-                                e.reason.to_string(),
-                            ));
-                        }
-                    };
-                    add("history", &r.history);
-                    if let Some(f) = &r.forecast {
-                        add("forecast", f);
-                    }
-                    rows
+            let Some(r) = p.as_ref().and_then(|p| p.replay.as_ref().ok()) else { return (Vec::new(), 0) };
+            let phases = std::iter::once(("history", &r.history)).chain(r.forecast.iter().map(|f| ("forecast", f)));
+            let total = phases.clone().map(|(_, t)| t.events.len()).sum::<usize>();
+            let rows: Vec<(String, &'static str, String, String)> = phases
+                .flat_map(|(phase, t)| t.events.iter().map(move |e| (phase, e)))
+                .take(MAX_EVENT_ROWS)
+                .map(|(phase, e)| {
+                    (
+                        headroom_core::time::to_rfc3339(e.timestamp).replace('T', " ").replace(":00Z", ""),
+                        phase,
+                        format!("{} → {}", e.from, e.to),
+                        e.reason.to_string(),
+                    )
                 })
-                .unwrap_or_default()
+                .collect();
+            (rows, total)
         })
     });
-    let total = move || rows.with(Vec::len);
+    let total = move || rows.with(|r| r.1);
     view! {
         <section class="panel events" aria-labelledby="events-title">
             <h2 id="events-title">"Scale events"</h2>
@@ -218,7 +214,7 @@ pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
                     <table data-testid="events-table">
                         <thead><tr><th scope="col">"Time (UTC)"</th><th scope="col">""</th><th scope="col">"Instances"</th><th scope="col">"Reason"</th></tr></thead>
                         <tbody>
-                            <For each=move || rows.with(|rs| rs.iter().take(MAX_EVENT_ROWS).cloned().collect::<Vec<_>>())
+                            <For each=move || rows.with(|r| r.0.clone())
                                 key=|row| row.clone()
                                 let:row>
                                 <tr><td class="nowrap">{row.0}</td><td class="muted">{row.1}</td><td class="nowrap">{row.2}</td><td>{row.3}</td></tr>

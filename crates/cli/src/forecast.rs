@@ -21,7 +21,8 @@ pub struct Args {
     /// How far ahead: 6h, 7d, 90d (at most 90 days).
     #[arg(long, value_name = "DURATION")]
     horizon: String,
-    /// auto (the best backtest), seasonal-naive, linear, theil-sen, exponential, ets or mstl.
+    /// auto (the best backtest), seasonal-naive, seasonal-mean, linear, theil-sen, exponential, ets,
+    /// mstl or combination.
     #[arg(long, default_value = "auto", value_name = "MODEL")]
     model: String,
     /// What each step's value is: the mean, max or p95 of the points in it.
@@ -43,7 +44,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let Some(model) = ModelChoice::parse(&args.model) else {
         return fail(format!(
-            "--model: \"{}\" is not one of auto, seasonal-naive, linear, theil-sen, exponential, ets, mstl",
+            "--model: \"{}\" is not one of auto, seasonal-naive, seasonal-mean, linear, theil-sen, exponential, ets, mstl, combination",
             args.model
         ));
     };

@@ -343,3 +343,49 @@ async fn workbench_screenshots_dark() {
     workbench_screenshot(&b, 390, "workbench-dark-390.png").await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tuned_policy_travels_in_the_link_and_a_tampered_link_changes_nothing() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    integer(&b, "peak-instances").await;
+    type_into(&b, "threshold-cpu", "55").await;
+    type_into(&b, "max-instances", "7").await;
+    // The address bar follows the policy.
+    let link = b
+        .eventually(
+            "the link to carry the tuned policy",
+            "return location.hash.startsWith('#v1.') && document.querySelector('[data-testid=max-instances]').value === '7' ? location.href : null",
+            vec![],
+        )
+        .await;
+    let link = link.as_str().unwrap().to_string();
+    let exported = b.text("[data-testid=export-text]").await;
+    assert!(exported.contains("apiVersion: autoscaling/v2") && exported.contains("maxReplicas: 7"), "{exported}");
+    b.close().await;
+
+    // A fresh browser profile opens the link: the same policy.
+    let fresh = Browser::start().await;
+    fresh.client.goto(&link).await.unwrap();
+    let values = fresh
+        .eventually(
+            "the linked policy",
+            "const v = id => { const e = document.querySelector(`[data-testid=${id}]`); return e && e.value; }; \
+             return v('threshold-cpu') ? [v('threshold-cpu'), v('max-instances')] : null",
+            vec![],
+        )
+        .await;
+    assert_eq!(values, json!(["55", "7"]));
+    assert!(fresh.client.find(Locator::Css("[data-testid=error-banner]")).await.is_err(), "no error for a good link");
+
+    // A tampered link: a banner says what is wrong, and the policy stays as it was.
+    let tampered = link.replace("#v1.", "#v1.%%");
+    fresh.client.goto(&tampered).await.unwrap();
+    fresh.client.refresh().await.unwrap();
+    let banner = fresh.text("[data-testid=error-banner]").await;
+    assert!(banner.contains("The link's policy could not be used"), "{banner}");
+    let cpu = fresh.js("return document.querySelector('[data-testid=threshold-cpu]').value", vec![]).await;
+    assert_eq!(cpu, json!("75"), "a fresh page with a bad link keeps the default policy");
+    fresh.close().await;
+}

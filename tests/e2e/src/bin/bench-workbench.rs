@@ -43,8 +43,12 @@ const ROUND: &str = r#"
     input.value = String(value);
     input.dispatchEvent(new Event('input', { bubbles: true }));
     setTimeout(() => {
-        charts.forEach(c => c.getZr().flush());
-        done(performance.now() - t0);
+        const t1 = performance.now();
+        charts[0].getZr().flush();
+        const t2 = performance.now();
+        charts[1].getZr().flush();
+        const t3 = performance.now();
+        done([t3 - t0, t1 - t0, t2 - t1, t3 - t2]);
     }, 0);
 "#;
 
@@ -71,15 +75,21 @@ async fn main() {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    b.js("performance.clearMeasures('headroom:replay')", vec![]).await;
+    b.js("performance.clearMeasures()", vec![]).await;
     let mut changed = Vec::new();
     let mut same = Vec::new();
+    let mut split: Vec<Vec<f64>> = Vec::new();
     for i in 0..ROUNDS + 5 {
         let v = 55 + (i % 30);
         let t = b.client.execute_async(ROUND, vec![json!(v), json!(false)]).await.expect("a timed change");
         // The same round trip on an input nobody listens to: the harness without the work.
         let n = b.client.execute_async(ROUND, vec![json!(v), json!(true)]).await.expect("a timed no-op");
-        let (t, n) = (t.as_f64().unwrap_or(f64::NAN), n.as_f64().unwrap_or(f64::NAN));
+        let parts = |v: &Value| -> Vec<f64> { serde_json::from_value(v.clone()).unwrap_or_default() };
+        let (tp, np) = (parts(&t), parts(&n));
+        let (t, n) = (tp.first().copied().unwrap_or(f64::NAN), np.first().copied().unwrap_or(f64::NAN));
+        if i >= 5 {
+            split.push(tp);
+        }
         if i >= 5 {
             changed.push(t);
             same.push(n);
@@ -89,6 +99,23 @@ async fn main() {
         b.js("return performance.getEntriesByName('headroom:replay').map(e => e.duration)", vec![]).await,
     )
     .unwrap_or_default();
+    let measure = |name: &str| {
+        let name = name.to_string();
+        let b = &b;
+        async move {
+            let v =
+                b.js("return performance.getEntriesByName(arguments[0]).map(e => e.duration)", vec![json!(name)]).await;
+            serde_json::from_value::<Vec<f64>>(v).unwrap_or_default()
+        }
+    };
+    let (lines, instances) = (measure("headroom:draw:lines").await, measure("headroom:draw:instances").await);
+    println!(
+        "  drawing: metric chart's lines p50 {:.1} ms ({} runs); instances chart p50 {:.1} ms ({} runs)",
+        percentile(&lines, 0.5),
+        lines.len(),
+        percentile(&instances, 0.5),
+        instances.len()
+    );
     let peak = b.text("[data-testid=peak-instances]").await;
     let result = json!({
         "rows": rows,
@@ -103,6 +130,13 @@ async fn main() {
         "  input event → both charts repainted: p50 {:.1} ms, p95 {:.1} ms (target p95 < 16 ms)",
         percentile(&changed, 0.5),
         percentile(&changed, 0.95)
+    );
+    let col = |k: usize| split.iter().filter_map(|p| p.get(k).copied()).collect::<Vec<f64>>();
+    println!(
+        "  of which: event + effects (replay, options) p50 {:.1} ms; metric chart paint p50 {:.1} ms; instances chart paint p50 {:.1} ms",
+        percentile(&col(1), 0.5),
+        percentile(&col(2), 0.5),
+        percentile(&col(3), 0.5)
     );
     println!(
         "  the same round trip changing nothing (peer): p50 {:.1} ms, p95 {:.1} ms; ratio p95 {:.1}×",

@@ -1,0 +1,160 @@
+//! Sharing and taking the policy elsewhere: the address bar always holds the policy (`#v1.…`,
+//! never the data), "Copy link" copies it, a policy file (Headroom JSON, the seed's document, a
+//! Kubernetes HPA manifest) can be imported, and the policy exported as Kubernetes HPA, KEDA, AWS
+//! or Headroom JSON — with what the format cannot express said next to it.
+
+use headroom_core::capacity::export::{export, ExportOptions, Format};
+use headroom_core::capacity::policy::Policy;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// The policy in the current address, if the address has a fragment: `Ok(None)` without one.
+pub fn policy_from_address() -> Result<Option<Policy>, String> {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    if hash.trim_start_matches('#').is_empty() {
+        return Ok(None);
+    }
+    headroom_core::share::decode(&hash)
+        .map(Some)
+        .map_err(|e| format!("The link's policy could not be used ({e}); the policy shown is unchanged."))
+}
+
+/// Puts `policy` in the address bar without adding a history entry.
+pub fn write_address(policy: &Policy) {
+    let Some(window) = web_sys::window() else { return };
+    let fragment = format!("#{}", headroom_core::share::encode(policy));
+    if window.location().hash().ok().as_deref() == Some(fragment.as_str()) {
+        return;
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+    }
+}
+
+/// Reads a policy document: Headroom's JSON or the seed's (`{…}`), else a Kubernetes manifest.
+pub fn read_policy(name: &str, text: &str) -> Result<Policy, String> {
+    let parsed = if text.trim_start().starts_with('{') { Policy::from_json(text) } else { Policy::from_hpa_yaml(text) };
+    parsed.map_err(|e| format!("{name}: {e}"))
+}
+
+/// Offers `text` as a download named `file`.
+fn download(file: &str, text: &str, mime: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&text.into());
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| "the file could not be made")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the file could not be made")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
+    a.set_href(&url);
+    a.set_download(file);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+pub fn SharePanel(policy: RwSignal<Policy>, errors: RwSignal<Vec<String>>) -> impl IntoView {
+    let copied = RwSignal::new(None::<String>);
+    let on_copy = move |_| {
+        let Some(window) = web_sys::window() else { return };
+        let href = window.location().href().unwrap_or_default();
+        let navigator = window.navigator();
+        let has = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| c.is_object());
+        if !has {
+            copied.set(Some("This browser offers no clipboard here: copy the address bar instead.".into()));
+            return;
+        }
+        spawn_local_copy(navigator.clipboard().write_text(&href), copied);
+    };
+    let format = RwSignal::new(Format::Hpa);
+    let name = RwSignal::new("my-app".to_string());
+    let exported = Memo::new(move |_| {
+        let opts = ExportOptions { name: name.get(), namespace: None };
+        policy.with(|p| export(p, format.get(), &opts))
+    });
+    let on_format = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        if let Some(f) = Format::ALL.into_iter().find(|f| f.name() == v) {
+            format.set(f);
+        }
+    };
+    let on_download = move |_| {
+        let f = format.get_untracked();
+        let file = format!("{}-{}.{}", name.get_untracked(), f.name(), f.extension());
+        let mime = if f.extension() == "json" { "application/json" } else { "application/yaml" };
+        if let Err(e) = exported.with_untracked(|x| download(&file, &x.text, mime)) {
+            errors.update(|es| es.push(format!("{file}: {e}")));
+        }
+    };
+    let on_import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+        input.set_value("");
+        let name = file.name();
+        leptos::task::spawn_local(async move {
+            let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
+            match text
+                .ok_or_else(|| format!("{name}: the browser could not read the file"))
+                .and_then(|t| read_policy(&name, &t))
+            {
+                Ok(p) => {
+                    errors.set(Vec::new());
+                    policy.set(p);
+                }
+                Err(e) => errors.update(|es| es.push(format!("{e} — the policy shown is unchanged."))),
+            }
+        });
+    };
+    view! {
+        <section class="panel share" aria-labelledby="share-title">
+            <h2 id="share-title">"Share and export"</h2>
+            <p class="muted">"The address bar holds this policy (never your data): share it, bookmark it."</p>
+            <div class="share-actions">
+                <button type="button" class="button small" data-testid="copy-link" on:click=on_copy>"Copy link"</button>
+                <label class="button small">
+                    "Import policy…"
+                    <input type="file" class="visually-hidden" data-testid="policy-file" accept=".json,.yaml,.yml,application/json"
+                        on:change=on_import />
+                </label>
+                <span class="muted" role="status">{move || copied.get()}</span>
+            </div>
+            <div class="field-row">
+                <div class="field">
+                    <label for="export-format">"Export as"</label>
+                    <select id="export-format" data-testid="export-format" on:change=on_format
+                        prop:value=move || format.get().name()>
+                        <option value="hpa">"Kubernetes HPA (autoscaling/v2)"</option>
+                        <option value="keda">"KEDA ScaledObject"</option>
+                        <option value="aws">"AWS put-scaling-policy JSON"</option>
+                        <option value="json">"Headroom policy JSON"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="export-name">"Workload name"</label>
+                    <input id="export-name" class="field-number wide" prop:value=move || name.get()
+                        on:input=move |ev| name.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            {move || exported.with(|x| (!x.notes.is_empty()).then(|| view! {
+                <ul class="notes muted" data-testid="export-notes">{x.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+            }))}
+            <pre class="export" data-testid="export-text">{move || exported.with(|x| x.text.clone())}</pre>
+            <button type="button" class="button small" data-testid="export-download" on:click=on_download>"Download"</button>
+        </section>
+    }
+}
+
+fn spawn_local_copy(promise: js_sys::Promise, copied: RwSignal<Option<String>>) {
+    leptos::task::spawn_local(async move {
+        let msg = match JsFuture::from(promise).await {
+            Ok(_) => "Link copied.",
+            Err(_) => "The browser did not allow copying: copy the address bar instead.",
+        };
+        copied.set(Some(msg.to_string()));
+    });
+}
