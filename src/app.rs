@@ -219,7 +219,8 @@ pub fn App() -> impl IntoView {
             let replay = crate::components::echarts::timed("headroom:replay", || {
                 p.as_ref().map_err(Clone::clone).and_then(|d| d.prepared.run(&policy).map_err(|e| e.to_string()))
             });
-            Some(Plan { replay, policy, forecast })
+            let step_ms = p.as_ref().map_or(0, |d| d.step_ms);
+            Some(Plan { replay, policy, forecast, step_ms })
         })
     });
     let plan_signal: Signal<Option<Plan>> = plan.into();

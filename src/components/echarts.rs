@@ -29,6 +29,9 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn resize(this: &Instance) -> Result<(), JsValue>;
 
+    #[wasm_bindgen(method, catch, js_name = getDataURL)]
+    fn get_data_url(this: &Instance, opts: &JsValue) -> Result<String, JsValue>;
+
     #[wasm_bindgen(method, catch)]
     fn dispose(this: &Instance) -> Result<(), JsValue>;
 }
@@ -160,4 +163,16 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
         let _ = p.measure_with_start_mark(name, &start);
     }
     out
+}
+
+/// The chart in `el` as a PNG `data:` URL (twice the screen's pixels, on the page's background).
+pub fn png(el: &web_sys::Element) -> Result<String, String> {
+    let inst = get_instance_by_dom(el).map_err(js_error)?;
+    if !inst.is_object() {
+        return Err("the chart is not drawn yet".into());
+    }
+    let background = if prefers_dark() { "#1e2228" } else { "#ffffff" };
+    let opts = serde_json::json!({"type": "png", "pixelRatio": 2, "backgroundColor": background});
+    let opts = opts.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    inst.unchecked_into::<Instance>().get_data_url(&opts).map_err(js_error)
 }

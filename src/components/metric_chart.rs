@@ -234,6 +234,9 @@ pub fn MetricChart(
     });
     echarts::manage(node);
     view! {
+        <div class="chart-actions">
+            <super::results::PngButton node name="headroom-metric.png" />
+        </div>
         <div class="chart tall" node_ref=node data-testid="series-chart" role="img"
              aria-label=move || format!("{}: history, forecast and prediction intervals, with the policy's thresholds", metric.get().label())>
             {echarts::status(available, error, "The chart library did not load; the figures are exact.")}

@@ -1,5 +1,6 @@
 //! The page's components. Each is small; the data they show comes from `crate::state`.
 
+pub mod download;
 pub mod drop_zone;
 pub mod echarts;
 pub mod error_banner;

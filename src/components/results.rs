@@ -114,11 +114,42 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
         }
     });
     echarts::manage(node);
+    let on_csv = move |_| {
+        let made = plan.with_untracked(|p| {
+            p.as_ref().and_then(|p| p.replay.as_ref().ok().map(|r| crate::state::plan::instances_csv(r, p.step_ms)))
+        });
+        if let Some(csv) = made {
+            if let Err(e) = super::download::download("headroom-instances.csv", &csv, "text/csv") {
+                error.set(Some(format!("The CSV could not be saved: {e}")));
+            }
+        }
+    };
     view! {
+        <div class="chart-actions">
+            <button type="button" class="button small" data-testid="export-csv" on:click=on_csv>"Instances as CSV"</button>
+            <PngButton node name="headroom-instances.png" />
+        </div>
         <div class="chart" node_ref=node data-testid="instances-chart" role="img"
              aria-label="Step chart of the replayed instance count over the history and the forecast">
             {echarts::status(available, error, "The chart library did not load; the figures above are exact.")}
         </div>
+    }
+}
+
+/// Saves the chart in `node` as a PNG named `name`.
+#[component]
+pub fn PngButton(node: NodeRef<Div>, name: &'static str) -> impl IntoView {
+    let failed = RwSignal::new(None::<String>);
+    let on_click = move |_| {
+        let Some(el) = node.get_untracked() else { return };
+        match echarts::png(&el).and_then(|url| super::download::download_url(name, &url)) {
+            Ok(()) => failed.set(None),
+            Err(e) => failed.set(Some(format!("The image could not be saved: {e}"))),
+        }
+    };
+    view! {
+        <button type="button" class="button small" on:click=on_click>"Chart as PNG"</button>
+        <span class="muted" role="status">{move || failed.get()}</span>
     }
 }
 

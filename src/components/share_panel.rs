@@ -9,6 +9,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::download::download;
+
 /// The policy in the current address, if the address has a fragment: `Ok(None)` without one.
 pub fn policy_from_address() -> Result<Option<Policy>, String> {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
@@ -36,25 +38,6 @@ pub fn write_address(policy: &Policy) {
 pub fn read_policy(name: &str, text: &str) -> Result<Policy, String> {
     let parsed = if text.trim_start().starts_with('{') { Policy::from_json(text) } else { Policy::from_hpa_yaml(text) };
     parsed.map_err(|e| format!("{name}: {e}"))
-}
-
-/// Offers `text` as a download named `file`.
-fn download(file: &str, text: &str, mime: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&text.into());
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| "the file could not be made")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the file could not be made")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
-    a.set_href(&url);
-    a.set_download(file);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }
 
 #[component]

@@ -111,6 +111,25 @@ pub struct Plan {
     pub replay: Result<Replay, String>,
     /// The forecast of the metric the summary scores (CPU if mapped, else the first one).
     pub forecast: Option<Arc<ForecastResult>>,
+    /// The data step the replay ran on.
+    pub step_ms: i64,
+}
+
+/// The replayed instance counts as CSV, one row per data step: `timestamp,phase,instances` with
+/// phase `history`, `forecast` or `forecast_upper_95` (RFC 3339 UTC timestamps).
+pub fn instances_csv(replay: &Replay, step_ms: i64) -> String {
+    let mut out = String::from("timestamp,phase,instances\n");
+    let phases = [
+        ("history", Some(&replay.history)),
+        ("forecast", replay.forecast.as_ref()),
+        ("forecast_upper_95", replay.upper.as_ref()),
+    ];
+    for (phase, track) in phases {
+        for (t, n) in track.map(|t| t.sample(step_ms)).unwrap_or_default() {
+            out.push_str(&format!("{},{phase},{n}\n", to_rfc3339(t)));
+        }
+    }
+    out
 }
 
 impl Plan {
@@ -156,5 +175,33 @@ pub fn cost_per_month(replay: &Replay, price_per_hour: f64) -> String {
         super::thousands(cost.round() as usize)
     } else {
         format!("{cost:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use headroom_core::capacity::replay::{HistoryInstances, MetricColumns, ReplayInputs};
+
+    #[test]
+    fn the_instances_csv_has_a_row_per_step_and_phase() {
+        let step = 300_000;
+        let inputs = ReplayInputs {
+            timestamps: (0..12).map(|k| k * step).collect(),
+            metrics: MetricColumns { cpu: Some(vec![90.0; 12]), ..Default::default() },
+            instances: HistoryInstances::Constant(2),
+            forecast: None,
+        };
+        let replay = Prepared::new(&inputs).unwrap().run(&default_policy()).unwrap();
+        let csv = instances_csv(&replay, step);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "timestamp,phase,instances");
+        assert_eq!(lines.len(), 1 + 12);
+        assert_eq!(lines[1], "1970-01-01T00:00:00Z,history,2");
+        // CPU at 90 % against a 75 % threshold: the count rises before the hour is out.
+        assert!(
+            lines.last().unwrap().ends_with(",history,3") || lines.last().unwrap().ends_with(",history,4"),
+            "{csv}"
+        );
     }
 }
