@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use headroom_core::forecast::{forecast, Flag, ForecastOptions, ForecastResult, ModelChoice, ModelScore};
+use headroom_core::forecast::{forecast, Flag, ForecastOptions, ForecastResult, ModelChoice, ModelKind, ModelScore};
 use headroom_core::time::{human_duration, parse_duration_s, to_rfc3339};
 use headroom_core::{parse, Aggregation};
 use serde_json::{json, Map, Value};
@@ -43,10 +43,8 @@ pub fn run(args: &Args) -> ExitCode {
         return fail(format!("--horizon: cannot read \"{}\" as a duration (like 6h, 7d or 90d)", args.horizon));
     };
     let Some(model) = ModelChoice::parse(&args.model) else {
-        return fail(format!(
-            "--model: \"{}\" is not one of auto, seasonal-naive, seasonal-mean, linear, theil-sen, exponential, ets, mstl, combination",
-            args.model
-        ));
+        let names: Vec<&str> = std::iter::once("auto").chain(ModelKind::ALL.iter().map(|k| k.label())).collect();
+        return fail(format!("--model: \"{}\" is not one of {}", args.model, names.join(", ")));
     };
     let aggregation = match args.aggregate.as_str() {
         "mean" => Aggregation::Mean,

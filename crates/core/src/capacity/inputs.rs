@@ -121,15 +121,6 @@ fn lay(times: &[i64], values: &[f64], grid_start: i64, step: i64, len: usize) ->
     (out, held)
 }
 
-fn set(cols: &mut MetricColumns, m: Metric, v: Vec<f64>) {
-    match m {
-        Metric::Cpu => cols.cpu = Some(v),
-        Metric::Memory => cols.memory = Some(v),
-        Metric::ResponseTime => cols.response_time = Some(v),
-        Metric::RequestRate => cols.request_rate = Some(v),
-    }
-}
-
 /// Aligns the sources onto one grid (see the module docs).
 pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, InputsError> {
     let step = common_step(sources).ok_or(InputsError::NoMetrics)?;
@@ -184,7 +175,7 @@ pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, 
         if held > 0 {
             notes.push(format!("{}: {held} of {len} steps had no value and hold the previous one", s.name));
         }
-        set(&mut metrics, m, col);
+        metrics.set(m, col);
     }
     // The forecast continues the grid; its length is the longest forecast given.
     let horizon = sources.forecasts.iter().flatten().map(|f| {
@@ -201,7 +192,7 @@ pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, 
                 continue;
             }
             let scale = scales[m.index()];
-            let last = metrics_last(&metrics, m);
+            let last = metrics.get(m).and_then(|c| c.last().copied()).unwrap_or(0.0);
             let (mut p, mut u) = match f {
                 Some(f) => (
                     lay(f.timestamps, f.point, f_start, step, horizon).0,
@@ -213,22 +204,12 @@ pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, 
             if scale != 1.0 && f.is_some() {
                 p.iter_mut().chain(u.iter_mut()).for_each(|v| *v *= scale);
             }
-            set(&mut point, m, p);
-            set(&mut upper, m, u);
+            point.set(m, p);
+            upper.set(m, u);
         }
         ForecastInputs { timestamps: (0..horizon as i64).map(|k| f_start + k * step).collect(), point, upper }
     });
     Ok(Aligned { inputs: ReplayInputs { timestamps, metrics, instances, forecast }, step_ms: step, notes })
-}
-
-fn metrics_last(cols: &MetricColumns, m: Metric) -> f64 {
-    let col = match m {
-        Metric::Cpu => &cols.cpu,
-        Metric::Memory => &cols.memory,
-        Metric::ResponseTime => &cols.response_time,
-        Metric::RequestRate => &cols.request_rate,
-    };
-    col.as_ref().and_then(|c| c.last().copied()).unwrap_or(0.0)
 }
 
 #[cfg(test)]

@@ -90,13 +90,25 @@ pub struct MetricColumns {
 }
 
 impl MetricColumns {
-    fn get(&self, m: Metric) -> Option<&Vec<f64>> {
+    /// The column of metric `m`, if present.
+    pub fn get(&self, m: Metric) -> Option<&Vec<f64>> {
         match m {
             Metric::Cpu => self.cpu.as_ref(),
             Metric::Memory => self.memory.as_ref(),
             Metric::ResponseTime => self.response_time.as_ref(),
             Metric::RequestRate => self.request_rate.as_ref(),
         }
+    }
+
+    /// Sets the column of metric `m`.
+    pub fn set(&mut self, m: Metric, v: Vec<f64>) {
+        let slot = match m {
+            Metric::Cpu => &mut self.cpu,
+            Metric::Memory => &mut self.memory,
+            Metric::ResponseTime => &mut self.response_time,
+            Metric::RequestRate => &mut self.request_rate,
+        };
+        *slot = Some(v);
     }
 }
 
