@@ -146,6 +146,8 @@ pub fn App() -> impl IntoView {
     let forecasts = RwSignal::new(BTreeMap::<Metric, Arc<ForecastResult>>::new());
     let forecast_status = RwSignal::new(BTreeMap::<Metric, String>::new());
     let fitters = StoredValue::new_local(BTreeMap::<Metric, FitClient>::new());
+    // What each metric's forecast was last asked for: its series and options.
+    let requested = StoredValue::new_local(BTreeMap::<Metric, (headroom_core::Series, ForecastOptions)>::new());
     Effect::new(move |_| {
         let s = settings.get();
         let jobs: Vec<(Metric, headroom_core::Series)> = files
@@ -157,11 +159,22 @@ pub fn App() -> impl IntoView {
             step_ms: None,
         };
         forecasts.update(|f| f.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));
-        forecast_status.set(
-            jobs.iter()
-                .map(|(m, _)| (*m, "Fitting the models and backtesting them on this series…".to_string()))
-                .collect(),
-        );
+        forecast_status.update(|st| st.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));
+        requested.update_value(|r| r.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));
+        // A metric whose series and options are what was last asked for is not fitted again (a
+        // file added for another metric, or a mapping left as it was, costs no fit).
+        let jobs: Vec<(Metric, headroom_core::Series)> = jobs
+            .into_iter()
+            .filter(|(m, series)| requested.with_value(|r| r.get(m).is_none_or(|(s, o)| s != series || *o != options)))
+            .collect();
+        for (m, series) in &jobs {
+            requested.update_value(|r| {
+                r.insert(*m, (series.clone(), options.clone()));
+            });
+            forecast_status.update(|st| {
+                st.insert(*m, "Fitting the models and backtesting them on this series…".to_string());
+            });
+        }
         for (m, series) in jobs {
             let client = fitters.with_value(|f| f.get(&m).cloned()).unwrap_or_else(|| {
                 let c = FitClient::new();

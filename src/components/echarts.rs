@@ -161,6 +161,7 @@ pub fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let out = f();
     if let Some(p) = &perf {
         let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
     }
     out
 }
