@@ -22,8 +22,9 @@ use crate::components::number_field::{NumberField, Range};
 use crate::components::policy_panel::PolicyPanel;
 use crate::components::results::{EventsTable, InstancesChart, SummaryCards};
 use crate::components::share_panel::{policy_from_address, write_address, SharePanel};
+use crate::keep::{keep, Kept};
 use crate::state::plan::{default_policy, prepare, Plan};
-use crate::state::{add_file, auto_map, Job, LoadedFile, Mapping, Metric, SAMPLE_FILE};
+use crate::state::{add_file, auto_map, Job, LoadedFile, Metric, SAMPLE_FILE};
 use crate::worker::client::{ParseClient, CANCELLED};
 use crate::worker::fit::{FitClient, SUPERSEDED};
 
@@ -57,8 +58,16 @@ async fn fetch_sample() -> Result<ArrayBuffer, String> {
 pub fn App() -> impl IntoView {
     let files = RwSignal::new(Vec::<Arc<LoadedFile>>::new());
     let errors = RwSignal::new(Vec::<String>::new());
+    // What was kept from the last visit (the settings; the files come back from IndexedDB below).
+    let kept = match crate::persist::load_session() {
+        Ok(k) => k,
+        Err(e) => {
+            errors.update(|es| es.push(e));
+            None
+        }
+    };
 
-    let mapping = RwSignal::new(Mapping::new());
+    let mapping = RwSignal::new(kept.as_ref().map(|k| k.mapping.clone()).unwrap_or_default());
     // Every change to the loaded files goes through here, so the mapping follows what is loaded
     // (new series fill empty metrics; removed ones are forgotten) in the same step.
     let change_files = move |f: &dyn Fn(&mut Vec<Arc<LoadedFile>>)| {
@@ -119,12 +128,14 @@ pub fn App() -> impl IntoView {
 
     // The plan: forecasts per mapped metric (fitted in workers), the series prepared for replays,
     // and the replay of the policy over them. A policy change re-runs only the replay.
-    let replicas = RwSignal::new(DEFAULT_REPLICAS);
+    let replicas = RwSignal::new(kept.as_ref().map_or(DEFAULT_REPLICAS, |k| k.replicas));
     // The policy: from the link if it carries one (a bad link says why and keeps the default),
     // and written back to the address bar on every change.
+    // Without one, the policy kept from the last visit, else the seed's.
+    let fallback = || kept.as_ref().map_or_else(default_policy, |k| k.policy.clone());
     let (initial, link_error) = match policy_from_address() {
-        Ok(p) => (p.unwrap_or_else(default_policy), None),
-        Err(e) => (default_policy(), Some(e)),
+        Ok(p) => (p.unwrap_or_else(fallback), None),
+        Err(e) => (fallback(), Some(e)),
     };
     let policy = RwSignal::new(initial);
     if let Some(e) = link_error {
@@ -142,7 +153,19 @@ pub fn App() -> impl IntoView {
         Err(e) => errors.update(|es| es.push(e)),
     });
     on_cleanup(move || on_hash.remove());
-    let settings = RwSignal::new(ForecastSettings::default());
+    let settings = RwSignal::new(kept.as_ref().map_or_else(ForecastSettings::default, |k| k.settings));
+    let keeping = keep(Kept { files, mapping, policy, replicas, settings, errors }, move |back| {
+        change_files(&|fs| {
+            for f in &back {
+                add_file(fs, f.clone());
+            }
+        })
+    });
+    let on_clear = Callback::new(move |()| {
+        client.with_value(ParseClient::cancel_all);
+        replicas.set(DEFAULT_REPLICAS);
+        keeping.clear.run(());
+    });
     let forecasts = RwSignal::new(BTreeMap::<Metric, Arc<ForecastResult>>::new());
     let forecast_status = RwSignal::new(BTreeMap::<Metric, String>::new());
     let fitters = StoredValue::new_local(BTreeMap::<Metric, FitClient>::new());
@@ -303,6 +326,14 @@ pub fn App() -> impl IntoView {
                             value=Signal::derive(move || f64::from(replicas.get()))
                             on_change=Callback::new(move |v: f64| replicas.set(v as u32))
                             hint="Demand = utilisation × this count; the replay spreads it over the simulated instances." />
+                        <div class="kept" data-testid="storage-status">
+                            <p class="muted">{move || keeping.problem.get().unwrap_or_else(||
+                                "Kept in this browser only: a reload restores these files, the metric mapping and the policy.".to_string())}</p>
+                            <button type="button" class="button small" data-testid="clear-data" on:click=move |_| on_clear.run(())
+                                title="Forget the loaded files and the metric mapping (here and in this browser's storage); the policy stays">
+                                "Clear data"
+                            </button>
+                        </div>
                     </Show>
                 </section>
                 <PolicyPanel policy />
@@ -316,8 +347,14 @@ pub fn App() -> impl IntoView {
                 <ErrorBanner errors />
                 <Show when=move || !has_files()>
                     <p class="empty panel" data-testid="empty-state">
-                        "Nothing loaded yet. Drop an export on the left, choose files, or press "
-                        <strong>"Try sample data"</strong>" to see two weeks of real EC2 CPU utilisation planned with the seed policy."
+                        {move || if keeping.restored.get() {
+                            view! {
+                                "Nothing loaded yet. Drop an export on the left, choose files, or press "
+                                <strong>"Try sample data"</strong>" to see two weeks of real EC2 CPU utilisation planned with the seed policy."
+                            }.into_any()
+                        } else {
+                            "Looking for files kept from your last visit…".into_any()
+                        }}
                     </p>
                 </Show>
                 <Show when=has_files>

@@ -3,7 +3,10 @@
 
 pub mod app;
 pub mod components;
+pub mod crash;
+pub mod keep;
 pub mod offline;
+pub mod persist;
 pub mod state;
 pub mod worker;
 

@@ -2,7 +2,7 @@
 //! so it can be tested in the browser.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    headroom::crash::install();
     headroom::offline::register_service_worker();
     leptos::mount::mount_to_body(headroom::App);
 }

@@ -32,6 +32,15 @@ fn container() -> web_sys::HtmlElement {
     div.unchecked_into()
 }
 
+/// Forgets what an earlier test's app kept in this browser (files and settings), so each app test
+/// starts as a first visit does.
+async fn forget_kept_work() {
+    if let Ok(Some(s)) = web_sys::window().unwrap().local_storage() {
+        s.clear().unwrap();
+    }
+    headroom::persist::FileStore::open().await.unwrap().clear().await.unwrap();
+}
+
 async fn settle() {
     gloo::timers::future::sleep(Duration::from_millis(50)).await;
 }
@@ -72,6 +81,7 @@ async fn series_card_shows_name_points_span_and_a_chart_of_every_point() {
 async fn app_reports_a_file_that_is_not_a_time_series_and_keeps_working() {
     load_echarts();
     let root = container();
+    forget_kept_work().await;
     let _handle = leptos::mount::mount_to(root.clone(), headroom::App);
     settle().await;
     assert!(text(&root, "[data-testid=empty-state]").contains("Try sample data"));
@@ -178,6 +188,7 @@ async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_m
 async fn the_app_plans_the_sample_with_the_seed_policy() {
     load_echarts();
     let root = container();
+    forget_kept_work().await;
     let _handle = leptos::mount::mount_to(root.clone(), headroom::App);
     settle().await;
     // The test runner serves no sample: the same file is dropped instead. No worker script is

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::number_field::{NumberField, Range};
 
 /// The forecast settings the planner controls.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ForecastSettings {
     pub model: ModelChoice,
     pub horizon_days: f64,

@@ -2,6 +2,7 @@
 //! DOM here, so it is testable on its own; components hold these values in signals.
 
 pub mod plan;
+pub mod session;
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;

@@ -8,11 +8,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures_channel::oneshot;
-use js_sys::{Array, ArrayBuffer, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::{Column, Meta};
 use crate::state::{ingest, LoadedFile};
 
 /// The worker's loader script, emitted by Trunk next to index.html.
@@ -231,18 +230,8 @@ fn post_job(worker: &Worker, id: u32, name: &str, bytes: &ArrayBuffer) {
 }
 
 fn decode(name: &str, data: &JsValue) -> Result<LoadedFile, String> {
-    let meta: Meta = get(data, "meta")
-        .as_string()
-        .and_then(|m| serde_json::from_str(&m).ok())
-        .ok_or_else(|| format!("{name}: the parser's answer could not be read"))?;
-    let columns: Vec<Column> = Array::from(&get(data, "columns"))
-        .iter()
-        .map(|c| match c.dyn_into::<BigInt64Array>() {
-            Ok(t) => Column::Times(t.to_vec()),
-            Err(c) => Column::Values(c.dyn_into::<Float64Array>().map(|a| a.to_vec()).unwrap_or_default()),
-        })
-        .collect();
-    meta.into_file(name.to_string(), columns)
+    super::wire::unpack(name, &get(data, "meta"), &get(data, "columns"))
+        .map_err(|e| format!("{e} (in the parser's answer)"))
 }
 
 /// The main-thread fallback.

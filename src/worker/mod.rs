@@ -13,6 +13,7 @@
 pub mod client;
 pub mod fit;
 pub mod service;
+pub mod wire;
 
 use headroom_core::ingest::Format;
 use headroom_core::{Diagnostic, Series, SeriesKind};

@@ -1,10 +1,9 @@
 //! The worker's side: receive bytes, parse with `headroom-core`, post the result back.
 
-use js_sys::{Array, BigInt64Array, Float64Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use super::Meta;
 use crate::state::ingest_with_progress;
 
 fn obj(pairs: &[(&str, JsValue)]) -> Object {
@@ -64,15 +63,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let t2 = now();
     match result {
         Ok(file) => {
-            let meta = Meta::of(&file);
-            let columns = Array::new();
-            for (s, m) in file.series.iter().zip(&meta.series) {
-                if m.same_times_as.is_none() {
-                    columns.push(&BigInt64Array::from(s.timestamps.as_slice()));
-                }
-                columns.push(&Float64Array::from(s.values.as_slice()));
-            }
-            let meta = serde_json::to_string(&meta).unwrap_or_default();
+            let (meta, columns) = super::wire::pack(&file);
             let transfer = Array::new();
             for c in columns.iter() {
                 transfer.push(&get(&c, "buffer"));

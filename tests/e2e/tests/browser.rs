@@ -386,6 +386,121 @@ async fn a_tuned_policy_travels_in_the_link_and_a_tampered_link_changes_nothing(
     let banner = fresh.text("[data-testid=error-banner]").await;
     assert!(banner.contains("The link's policy could not be used"), "{banner}");
     let cpu = fresh.js("return document.querySelector('[data-testid=threshold-cpu]').value", vec![]).await;
-    assert_eq!(cpu, json!("75"), "a fresh page with a bad link keeps the default policy");
+    // The policy stays as it was: the one opened from the good link, kept in this browser.
+    assert_eq!(cpu, json!("55"), "a bad link keeps the policy the page had");
     fresh.close().await;
+}
+
+/// The values of the inputs (or selects) `ids`, by `data-testid`.
+async fn values(b: &Browser, ids: &[&str]) -> serde_json::Value {
+    b.js(
+        "return arguments[0].map(id => { const e = document.querySelector(`[data-testid=${id}]`); return e ? e.value : null; })",
+        vec![json!(ids)],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reload_keeps_the_loaded_data_the_mapping_and_the_policy_until_cleared() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
+    let bytes = std::fs::read(nab("rds_cpu_utilization_cc0c53.csv")).unwrap();
+    b.drop_file("rds_cpu_utilization_cc0c53.csv", &bytes).await;
+    assert_eq!(b.chart_points("rds_cpu_utilization_cc0c53").await, 4032);
+    // The planner feeds CPU from the second file, says 6 instances ran, and tunes the policy.
+    let rds = "rds_cpu_utilization_cc0c53.csv › rds_cpu_utilization_cc0c53";
+    b.js(
+        "const s = document.querySelector('[data-testid=map-cpu]'); s.value = arguments[0]; s.dispatchEvent(new Event('change'))",
+        vec![json!(rds)],
+    )
+    .await;
+    type_into(&b, "replicas", "6").await;
+    type_into(&b, "threshold-cpu", "55").await;
+    let ids = ["map-cpu", "replicas", "threshold-cpu"];
+    b.eventually(
+        "the tuned settings",
+        "return document.querySelector('[data-testid=threshold-cpu]').value === '55' && document.querySelector('[data-testid=replicas]').value === '6'",
+        vec![],
+    )
+    .await;
+    assert_eq!(values(&b, &ids).await, json!([rds, "6", "55"]));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let peak = integer(&b, "peak-instances").await;
+    let status = b.text("[data-testid=storage-status]").await;
+    assert!(status.contains("a reload restores these files"), "{status}");
+    b.screenshot("kept-1280.png").await;
+
+    // The page opened again without the link's fragment: the files come back from this browser's
+    // storage, with the mapping, the instance count and the policy.
+    b.open().await;
+    assert_eq!(b.chart_points("rds_cpu_utilization_cc0c53").await, 4032);
+    assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
+    assert_eq!(b.card_texts().await, ["ec2_cpu_utilization_5f5533", "rds_cpu_utilization_cc0c53"]);
+    let restored = b
+        .eventually(
+            "the kept settings",
+            "const v = id => { const e = document.querySelector(`[data-testid=${id}]`); return e && e.value; }; \
+             return v('map-cpu') === arguments[0] ? [v('map-cpu'), v('replicas'), v('threshold-cpu')] : null",
+            vec![json!(rds)],
+        )
+        .await;
+    assert_eq!(restored, json!([rds, "6", "55"]));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(integer(&b, "peak-instances").await, peak, "the same plan after the reload");
+    assert!(b.client.find(Locator::Css("[data-testid=error-banner]")).await.is_err(), "a clean restore");
+
+    // Clear forgets the files and the mapping, also for the next reload; the policy stays.
+    b.client.find(Locator::Css("[data-testid=clear-data]")).await.unwrap().click().await.unwrap();
+    assert!(b.text("[data-testid=empty-state]").await.contains("Try sample data"));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.client.refresh().await.unwrap();
+    let empty = b
+        .eventually(
+            "the empty state after a reload",
+            "const e = document.querySelector('[data-testid=empty-state]'); return e && e.textContent.includes('Try sample data')",
+            vec![],
+        )
+        .await;
+    assert_eq!(empty, json!(true));
+    assert!(b.card_texts().await.is_empty());
+    assert_eq!(values(&b, &["threshold-cpu"]).await, json!(["55"]));
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_panic_shows_a_readable_error_and_a_reload_brings_the_work_back() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    let peak = integer(&b, "peak-instances").await;
+    type_into(&b, "threshold-cpu", "50").await;
+    b.eventually(
+        "the tuned threshold",
+        "return document.querySelector('[data-testid=threshold-cpu]').value === '50'",
+        vec![],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let tuned = integer(&b, "peak-instances").await;
+    assert!(tuned >= peak);
+    // A panic in the page's Rust code (the test hook panics on purpose).
+    b.js("try { window.wasmBindings.headroom_test_panic(); } catch (e) {} return true", vec![]).await;
+    let message = b.text("[data-testid=crash]").await;
+    assert!(
+        message.contains("Headroom stopped because of an internal error") && message.contains("Nothing is lost"),
+        "{message}"
+    );
+    let details = b.js("return document.querySelector('[data-testid=crash-message]').textContent", vec![]).await;
+    assert!(details.as_str().unwrap().contains("deliberate panic"), "{details}");
+    b.screenshot("crash-1280.png").await;
+    // Reload: the sample, the tuned policy and the same plan come back.
+    b.client.find(Locator::Css("[data-testid=crash-reload]")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
+    assert_eq!(values(&b, &["threshold-cpu"]).await, json!(["50"]));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(integer(&b, "peak-instances").await, tuned);
+    assert!(b.client.find(Locator::Css("[data-testid=crash]")).await.is_err(), "the panel is gone after the reload");
+    b.close().await;
 }
