@@ -21,7 +21,7 @@ use crate::components::metric_mapping::MetricMapping;
 use crate::components::number_field::{NumberField, Range};
 use crate::components::policy_panel::PolicyPanel;
 use crate::components::results::{EventsTable, InstancesChart, SummaryCards};
-use crate::components::share_panel::{policy_from_address, write_address, SharePanel};
+use crate::components::share_panel::{policy_document, policy_from_address, read_policy, write_address, SharePanel};
 use crate::keep::{keep, Kept};
 use crate::state::plan::{default_policy, prepare, Plan};
 use crate::state::{add_file, auto_map, Job, LoadedFile, Metric, SAMPLE_FILE};
@@ -74,6 +74,17 @@ pub fn App() -> impl IntoView {
         files.update(|fs| f(fs));
         files.with_untracked(|fs| mapping.update(|m| auto_map(m, fs)));
     };
+    // The policy: from the link if it carries one (a bad link says why and keeps the default),
+    // and written back to the address bar on every change.
+    // Without one, the policy kept from the last visit, else the seed's.
+    let fallback = || kept.as_ref().map_or_else(default_policy, |k| k.policy.clone());
+    let (initial, link_error) = match policy_from_address() {
+        Ok(p) => (p.unwrap_or_else(fallback), None),
+        Err(e) => (fallback(), Some(e)),
+    };
+    let policy = RwSignal::new(initial);
+    // What happened to a policy file dropped with the data (imported, or why not).
+    let notice = RwSignal::new(None::<String>);
     let jobs = RwSignal::new(Vec::<Job>::new());
     let client = StoredValue::new_local(ParseClient::new());
     let next_job = StoredValue::new(0u32);
@@ -95,6 +106,19 @@ pub fn App() -> impl IntoView {
             };
             spawn_local(async move {
                 let result = match read.await {
+                    // A policy document dropped with the data is imported as the policy.
+                    Ok(bytes) if policy_document(&name, &Uint8Array::new(&bytes).to_vec()) => {
+                        let text = String::from_utf8_lossy(&Uint8Array::new(&bytes).to_vec()).into_owned();
+                        match read_policy(&name, &text) {
+                            Ok(p) => {
+                                policy.set(p);
+                                notice.set(Some(format!("Policy imported from {name}.")));
+                            }
+                            Err(e) => errors.update(|es| es.push(format!("{e} — the policy shown is unchanged."))),
+                        }
+                        jobs.update(|js| js.retain(|j| j.id != id));
+                        return;
+                    }
                     Ok(bytes) => {
                         set("parsing", 0.0);
                         let client = client.with_value(ParseClient::clone);
@@ -129,15 +153,6 @@ pub fn App() -> impl IntoView {
     // The plan: forecasts per mapped metric (fitted in workers), the series prepared for replays,
     // and the replay of the policy over them. A policy change re-runs only the replay.
     let replicas = RwSignal::new(kept.as_ref().map_or(DEFAULT_REPLICAS, |k| k.replicas));
-    // The policy: from the link if it carries one (a bad link says why and keeps the default),
-    // and written back to the address bar on every change.
-    // Without one, the policy kept from the last visit, else the seed's.
-    let fallback = || kept.as_ref().map_or_else(default_policy, |k| k.policy.clone());
-    let (initial, link_error) = match policy_from_address() {
-        Ok(p) => (p.unwrap_or_else(fallback), None),
-        Err(e) => (fallback(), Some(e)),
-    };
-    let policy = RwSignal::new(initial);
     if let Some(e) = link_error {
         errors.update(|es| es.push(e));
     }
@@ -337,7 +352,7 @@ pub fn App() -> impl IntoView {
                     </Show>
                 </section>
                 <PolicyPanel policy />
-                <SharePanel policy errors />
+                <SharePanel policy errors notice />
                 <section class="panel forecast-settings" aria-labelledby="forecast-settings-title">
                     <h2 id="forecast-settings-title">"Forecast settings"</h2>
                     <ForecastControls settings />

@@ -54,13 +54,13 @@ pub fn DropZone(
             <p class="drop-title">"Drop metric exports here"</p>
             <p class="drop-hint">
                 "CSV or JSON from Grafana, Prometheus, CloudWatch, Datadog, InfluxDB or Azure Monitor, or a plain "
-                <code>"timestamp,value"</code>" file — the format is recognised from the content. Files stay in this browser."
+                <code>"timestamp,value"</code>" file — the format is recognised from the content. A policy (Headroom JSON or a Kubernetes HPA manifest) dropped here becomes the policy. Files stay in this browser."
             </p>
             <div class="drop-actions">
                 <label class="button">
                     "Choose files…"
                     <input type="file" multiple class="visually-hidden" data-testid="file-input"
-                        accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,text/csv,text/plain,application/json" on:change=on_pick />
+                        accept=".csv,.tsv,.txt,.json,.ndjson,.jsonl,.yaml,.yml,text/csv,text/plain,application/json" on:change=on_pick />
                 </label>
                 <button type="button" class="button primary" data-testid="sample-data"
                     on:click=move |_| on_sample.run(())>

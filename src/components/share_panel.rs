@@ -40,9 +40,31 @@ pub fn read_policy(name: &str, text: &str) -> Result<Policy, String> {
     parsed.map_err(|e| format!("{name}: {e}"))
 }
 
+/// The largest file looked at as a possible policy document (policies are a few kB).
+const MAX_POLICY_BYTES: usize = 256 * 1024;
+
+/// Whether a file dropped with the data is a policy document rather than metrics: a small YAML
+/// file, or a small JSON object with a policy's `scaler` or the seed's `auto_scaling`.
+pub fn policy_document(name: &str, bytes: &[u8]) -> bool {
+    if bytes.len() > MAX_POLICY_BYTES {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        return true;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    text.trim_start().starts_with('{') && (text.contains("\"scaler\"") || text.contains("\"auto_scaling\""))
+}
+
 #[component]
-pub fn SharePanel(policy: RwSignal<Policy>, errors: RwSignal<Vec<String>>) -> impl IntoView {
-    let copied = RwSignal::new(None::<String>);
+pub fn SharePanel(
+    policy: RwSignal<Policy>,
+    errors: RwSignal<Vec<String>>,
+    /// A status line: a copied link, an imported policy.
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let copied = notice;
     let on_copy = move |_| {
         let Some(window) = web_sys::window() else { return };
         let href = window.location().href().unwrap_or_default();
@@ -88,6 +110,7 @@ pub fn SharePanel(policy: RwSignal<Policy>, errors: RwSignal<Vec<String>>) -> im
                 Ok(p) => {
                     errors.set(Vec::new());
                     policy.set(p);
+                    copied.set(Some(format!("Policy imported from {name}.")));
                 }
                 Err(e) => errors.update(|es| es.push(format!("{e} — the policy shown is unchanged."))),
             }
@@ -104,7 +127,7 @@ pub fn SharePanel(policy: RwSignal<Policy>, errors: RwSignal<Vec<String>>) -> im
                     <input type="file" class="visually-hidden" data-testid="policy-file" accept=".json,.yaml,.yml,application/json"
                         on:change=on_import />
                 </label>
-                <span class="muted" role="status">{move || copied.get()}</span>
+                <span class="muted" role="status" data-testid="share-status">{move || copied.get()}</span>
             </div>
             <div class="field-row">
                 <div class="field">
@@ -140,4 +163,23 @@ fn spawn_local_copy(promise: js_sys::Promise, copied: RwSignal<Option<String>>) 
         };
         copied.set(Some(msg.to_string()));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_documents_are_told_from_metric_exports() {
+        assert!(policy_document("p.json", crate::state::plan::SEED_POLICY.as_bytes()));
+        let own = crate::state::plan::default_policy().to_json();
+        assert!(policy_document("policy.json", own.as_bytes()));
+        assert!(policy_document("hpa.YAML", b"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n"));
+        let prometheus = br#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#;
+        assert!(!policy_document("q.json", prometheus));
+        assert!(!policy_document("cpu.csv", b"timestamp,value\n2024-01-01,1\n"));
+        // A big JSON file is data even if a field is called "scaler".
+        let big = format!("{{\"scaler\": 1, \"pad\": \"{}\"}}", "x".repeat(MAX_POLICY_BYTES));
+        assert!(!policy_document("big.json", big.as_bytes()));
+    }
 }

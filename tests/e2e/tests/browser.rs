@@ -504,3 +504,36 @@ async fn a_panic_shows_a_readable_error_and_a_reload_brings_the_work_back() {
     assert!(b.client.find(Locator::Css("[data-testid=crash]")).await.is_err(), "the panel is gone after the reload");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_dropped_with_the_data_becomes_the_policy_and_a_broken_one_changes_nothing() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    integer(&b, "peak-instances").await;
+    // An HPA manifest (a committed export) dropped on the data drop zone.
+    let hpa = std::fs::read(workspace().join("tests/fixtures/exports/hpa-web.hpa.yaml")).unwrap();
+    b.drop_file("hpa-web.hpa.yaml", &hpa).await;
+    let got = b
+        .eventually(
+            "the imported HPA policy",
+            "const v = id => { const e = document.querySelector(`[data-testid=${id}]`); return e && e.value; }; \
+             return v('policy-kind') === 'hpa' ? [v('policy-kind'), v('min-instances'), v('max-instances')] : null",
+            vec![],
+        )
+        .await;
+    assert_eq!(got, json!(["hpa", "3", "30"]));
+    assert_eq!(b.text("[data-testid=share-status]").await, "Policy imported from hpa-web.hpa.yaml.");
+    // It was not read as a metric export: the loaded files are unchanged.
+    assert_eq!(b.card_texts().await, ["ec2_cpu_utilization_5f5533"]);
+    // A broken manifest: a located error, and the policy stays.
+    b.drop_file(
+        "broken.yaml",
+        b"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n  maxReplicas: many\n",
+    )
+    .await;
+    let banner = b.text("[data-testid=error-banner]").await;
+    assert!(banner.contains("broken.yaml") && banner.contains("the policy shown is unchanged"), "{banner}");
+    assert_eq!(values(&b, &["policy-kind", "max-instances"]).await, json!(["hpa", "30"]));
+    b.close().await;
+}
