@@ -156,7 +156,9 @@ pub fn App() -> impl IntoView {
     if let Some(e) = link_error {
         errors.update(|es| es.push(e));
     }
-    Effect::new(move |_| policy.with(write_address));
+    // Once the policy is still (not on every step of a dragged slider).
+    let settled_policy = crate::components::settle::settled(policy.into());
+    Effect::new(move |_| settled_policy.with(write_address));
     // A link opened in this tab (the fragment changed by hand or by another link).
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| match policy_from_address() {
         Ok(Some(p)) => {
@@ -169,13 +171,14 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || on_hash.remove());
     let settings = RwSignal::new(kept.as_ref().map_or_else(ForecastSettings::default, |k| k.settings));
-    let keeping = keep(Kept { files, mapping, policy, replicas, settings, errors }, move |back| {
-        change_files(&|fs| {
-            for f in &back {
-                add_file(fs, f.clone());
-            }
-        })
-    });
+    let keeping =
+        keep(Kept { files, mapping, policy: settled_policy.into(), replicas, settings, errors }, move |back| {
+            change_files(&|fs| {
+                for f in &back {
+                    add_file(fs, f.clone());
+                }
+            })
+        });
     let on_clear = Callback::new(move |()| {
         client.with_value(ParseClient::cancel_all);
         replicas.set(DEFAULT_REPLICAS);
@@ -352,7 +355,7 @@ pub fn App() -> impl IntoView {
                     </Show>
                 </section>
                 <PolicyPanel policy />
-                <SharePanel policy errors notice />
+                <SharePanel policy settled=settled_policy errors notice />
                 <section class="panel forecast-settings" aria-labelledby="forecast-settings-title">
                     <h2 id="forecast-settings-title">"Forecast settings"</h2>
                     <ForecastControls settings />

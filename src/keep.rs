@@ -19,7 +19,8 @@ use headroom_core::capacity::policy::Policy;
 pub struct Kept {
     pub files: RwSignal<Vec<Arc<LoadedFile>>>,
     pub mapping: RwSignal<Mapping>,
-    pub policy: RwSignal<Policy>,
+    /// The policy (as settled: it is written when it stops changing).
+    pub policy: Signal<Policy>,
     pub replicas: RwSignal<u32>,
     pub settings: RwSignal<ForecastSettings>,
     pub errors: RwSignal<Vec<String>>,

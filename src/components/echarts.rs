@@ -34,6 +34,30 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn dispose(this: &Instance) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = convertToPixel)]
+    fn convert_to_pixel(this: &Instance, finder: &JsValue, value: f64) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn on(this: &Instance, event: &str, handler: &js_sys::Function) -> Result<(), JsValue>;
+}
+
+fn instance(el: &web_sys::Element) -> Option<Instance> {
+    get_instance_by_dom(el).ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
+}
+
+/// Where `value` on the first value axis of the chart in `el` is, in pixels from the chart's top
+/// (None before the chart is drawn).
+pub fn y_pixel(el: &web_sys::Element, value: f64) -> Option<f64> {
+    let finder = js_sys::Object::new();
+    js_sys::Reflect::set(&finder, &"yAxisIndex".into(), &0.into()).ok()?;
+    instance(el)?.convert_to_pixel(&finder, value).ok()?.as_f64().filter(|y| y.is_finite())
+}
+
+/// Calls `handler` each time the chart in `el` has finished drawing (after a redraw, a zoom or a
+/// resize). `handler` must live as long as the chart. False if there is no chart yet.
+pub fn on_finished(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
+    instance(el).is_some_and(|i| i.on("finished", handler).is_ok())
 }
 
 /// Whether the chart library loaded.
@@ -55,7 +79,15 @@ fn js_error(e: JsValue) -> String {
 
 /// The JavaScript option object for `chart`, shown in UTC on a transparent background.
 pub fn option(chart: &Chart) -> Result<JsValue, String> {
-    let value = serde_wasm_bindgen::to_value(chart).map_err(|e| e.to_string())?;
+    option_from_json(&serde_json::to_string(chart).map_err(|e| e.to_string())?)
+}
+
+/// The JavaScript option object for a chart given as JSON (a charming `Chart` serialised, possibly
+/// with settings charming does not have), shown in UTC on a transparent background.
+pub fn option_from_json(json: &str) -> Result<JsValue, String> {
+    // As JSON text parsed by the browser: one call across to JavaScript instead of one per value
+    // (several times faster for thousands of points).
+    let value = js_sys::JSON::parse(json).map_err(js_error)?;
     let set = |k: &str, v: JsValue| js_sys::Reflect::set(&value, &k.into(), &v).map_err(js_error);
     set("useUTC", JsValue::TRUE)?;
     set("backgroundColor", "transparent".into())?;
@@ -79,15 +111,26 @@ pub fn render(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> 
 /// Draws `chart` into `el` keeping what the user did to the chart (zoom, hidden legend entries):
 /// the series are replaced, everything else merged. For redraws of a chart already shown.
 pub fn update(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> {
+    update_json(el, &serde_json::to_string(chart).map_err(|e| e.to_string())?)
+}
+
+/// [`update`] with the chart as JSON (see [`option_from_json`]).
+pub fn update_json(el: &web_sys::Element, json: &str) -> Result<Instance, String> {
+    // Series keep their ids from one draw to the next, so ECharts updates their views in place.
+    let option = timed("headroom:option", || option_from_json(json))?;
     let existing = get_instance_by_dom(el).map_err(js_error)?;
-    if !existing.is_object() {
-        return render(el, chart);
-    }
-    let inst: Instance = existing.unchecked_into();
+    let inst: Instance = if existing.is_object() {
+        existing.unchecked_into()
+    } else {
+        let theme = if prefers_dark() { JsValue::from_str("dark") } else { JsValue::NULL };
+        let inst = init(el, theme).map_err(js_error)?;
+        inst.set_option(&option, true).map_err(js_error)?;
+        return Ok(inst);
+    };
     let opts = js_sys::Object::new();
     let replace = js_sys::Array::of1(&JsValue::from_str("series"));
     js_sys::Reflect::set(&opts, &"replaceMerge".into(), &replace).map_err(js_error)?;
-    inst.set_option_with(&option(chart)?, &opts).map_err(js_error)?;
+    inst.set_option_with(&option, &opts).map_err(js_error)?;
     Ok(inst)
 }
 

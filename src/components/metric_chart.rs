@@ -1,6 +1,8 @@
 //! The metric chart: one metric's history, its forecast with the 80 % and 95 % bands, and the
 //! policy's lines on it (scale-up and scale-down thresholds, or the target). The data is drawn
-//! when it changes; while a threshold is dragged only the lines are patched, so the chart keeps up.
+//! when it changes. The lines are page elements laid over the chart at the value axis' pixel for
+//! their value: while a threshold is dragged nothing is redrawn but them, so the chart keeps up.
+//! (A chart saved as PNG gets them drawn into it for the moment it is saved.)
 
 use std::sync::Arc;
 
@@ -20,6 +22,9 @@ use serde_json::json;
 use super::echarts;
 use crate::state::plan::core_metric;
 use crate::state::Metric;
+
+/// The plot area's margins in the chart, in pixels (the lines overlay spans the same area).
+const GRID: (i32, i32, i32, i32) = (56, 24, 40, 64);
 
 /// History and forecast share one colour (the forecast dashed): one series continued.
 const HISTORY_COLOR: &str = "#3b6fd4";
@@ -72,7 +77,7 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
     let unit = series.unit.clone().unwrap_or_default();
     let mut chart = Chart::new()
         .animation(false)
-        .grid(Grid::new().left(56).right(24).top(40).bottom(64))
+        .grid(Grid::new().left(GRID.0).right(GRID.1).top(GRID.2).bottom(GRID.3))
         .legend(Legend::new().top(4))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .x_axis(Axis::new().type_(AxisType::Time))
@@ -88,8 +93,8 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
                 .line_style(LineStyle::new().color(HISTORY_COLOR))
                 .data(points(&series.timestamps, &series.values, MAX_HISTORY_POINTS)),
         );
-    // The policy's lines live on a series of their own, drawn on their own canvas layer (zlevel 1,
-    // set by the patch): moving a threshold repaints that layer only, not the thousands of points.
+    // The policy's lines are laid over the chart (see the module docs); this empty series holds them
+    // only while the chart is saved as PNG.
     chart = chart.series(Line::new().id("lines").name("policy").show_symbol(false).data(Vec::<CompositeValue>::new()));
     if let Some(f) = forecast {
         chart = band(chart, f, &f.lower_95, &f.upper_95, "95 % interval", 0.15);
@@ -159,15 +164,29 @@ pub fn axis_range(percent: bool, data_max: f64, lines: &[(String, f64)]) -> (ser
     (serde_json::Value::Null, serde_json::Value::Null)
 }
 
-/// The patch that sets the policy lines (the `lines` series' mark lines) to `lines`.
+/// A line's colour: scale-up lines (and targets) red, scale-down lines green.
+fn line_color(name: &str) -> &'static str {
+    if name.contains("down") {
+        "#2e8540"
+    } else {
+        "#d13438"
+    }
+}
+
+/// A line's label: `scale up 75`.
+fn line_label(name: &str, v: f64) -> String {
+    format!("{name} {}", crate::components::number_field::plain((v * 1000.0).round() / 1000.0))
+}
+
+/// The patch that sets the policy lines (the `lines` series' mark lines) to `lines`: how they are
+/// drawn into the chart itself, for a PNG.
 pub fn lines_patch(lines: &[(String, f64)]) -> serde_json::Value {
     let data: Vec<serde_json::Value> = lines
         .iter()
         .map(|(name, v)| {
-            // Scale-up lines (and targets) red, scale-down lines green.
-            let color = if name.contains("down") { "#2e8540" } else { "#d13438" };
+            let color = line_color(name);
             json!({"name": name, "yAxis": v, "lineStyle": {"color": color},
-                   "label": {"formatter": format!("{name} {}", crate::components::number_field::plain((v * 1000.0).round() / 1000.0)), "position": "insideEndTop", "color": color}})
+                   "label": {"formatter": line_label(name, *v), "position": "insideEndTop", "color": color}})
         })
         .collect();
     json!({"series": [{"id": "lines", "zlevel": 1, "markLine": {"silent": true, "symbol": ["none", "none"], "lineStyle": {"type": "dashed"}, "data": data}}]})
@@ -214,32 +233,75 @@ pub fn MetricChart(
     let top = Memo::new(move |_| {
         series.with(|s| s.as_ref().map_or(f64::NEG_INFINITY, |s| forecast.with(|f| data_max(s, f.as_deref()))))
     });
-    // The lines: patched on every policy change, and after every redraw of the data.
+    // Bumped each time the chart has finished drawing: the lines follow its axis (a redraw, a
+    // zoom, a resize).
+    let layout = RwSignal::new(0u32);
+    let on_finished = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut()>>);
+    let lines_now = Memo::new(move |_| series.with(|s| policy.with(|p| lines(p, metric.get(), s.as_ref()))));
+    // The value axis: its range set only when it changes (a line above the data raises it).
     Effect::new(move |_| {
         drawn.track();
-        let lines = series.with(|s| policy.with(|p| lines(p, metric.get(), s.as_ref())));
         let percent = matches!(metric.get(), Metric::Cpu | Metric::Memory);
-        let range = axis_range(percent, top.get(), &lines);
-        let mut patch = lines_patch(&lines);
-        // The axis only when its range changes: a new range repaints every layer.
-        if axis.get_value().as_ref() != Some(&range) {
-            patch["yAxis"] = json!({"min": range.0, "max": range.1});
-            axis.set_value(Some(range));
+        let range = lines_now.with(|l| axis_range(percent, top.get(), l));
+        if axis.get_value().as_ref() == Some(&range) {
+            return;
         }
+        axis.set_value(Some(range.clone()));
         if let (Some(el), true) = (node.get(), available) {
-            if let Err(e) = echarts::timed("headroom:draw:lines", || echarts::patch(&el, &patch)) {
+            let patch = json!({"yAxis": {"min": range.0, "max": range.1}});
+            if let Err(e) = echarts::patch(&el, &patch) {
                 error.set(Some(format!("The chart could not be drawn: {e}")));
             }
+            if on_finished.with_value(Option::is_none) {
+                let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || layout.update(|n| *n += 1));
+                if echarts::on_finished(&el, wasm_bindgen::JsCast::unchecked_ref(handler.as_ref())) {
+                    on_finished.set_value(Some(handler));
+                }
+            }
+        }
+    });
+    // The lines where the axis puts them: (label, colour, pixels from the chart's top).
+    let placed = Memo::new(move |_| {
+        layout.track();
+        drawn.track();
+        let Some(el) = node.get() else { return Vec::new() };
+        let bottom = f64::from(el.client_height()) - f64::from(GRID.3);
+        echarts::timed("headroom:draw:lines", || {
+            lines_now.with(|ls| {
+                ls.iter()
+                    .filter_map(|(name, v)| {
+                        let y = echarts::y_pixel(&el, *v)?;
+                        (y >= f64::from(GRID.2) - 0.5 && y <= bottom + 0.5)
+                            .then(|| (line_label(name, *v), line_color(name), y))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    // A PNG gets the lines drawn into the chart while it is saved.
+    let for_png = Callback::new(move |on: bool| {
+        if let Some(el) = node.get_untracked() {
+            let lines = if on { lines_now.get_untracked() } else { Vec::new() };
+            let _ = echarts::patch(&el, &lines_patch(&lines));
         }
     });
     echarts::manage(node);
     view! {
         <div class="chart-actions">
-            <super::results::PngButton node name="headroom-metric.png" />
+            <super::results::PngButton node name="headroom-metric.png" prepare=for_png />
         </div>
-        <div class="chart tall" node_ref=node data-testid="series-chart" role="img"
-             aria-label=move || format!("{}: history, forecast and prediction intervals, with the policy's thresholds", metric.get().label())>
-            {echarts::status(available, error, "The chart library did not load; the figures are exact.")}
+        <div class="chart-wrap">
+            <div class="chart tall" node_ref=node data-testid="series-chart" role="img"
+                 aria-label=move || format!("{}: history, forecast and prediction intervals, with the policy's thresholds", metric.get().label())>
+                {echarts::status(available, error, "The chart library did not load; the figures are exact.")}
+            </div>
+            <div class="policy-lines" aria-hidden="true" data-testid="policy-lines">
+                {move || placed.get().into_iter().map(|(label, color, y)| view! {
+                    <div class="policy-line" style=format!("top:{y:.1}px;left:{}px;right:{}px;border-top-color:{color}", GRID.0, GRID.1)>
+                        <span style=format!("color:{color}")>{label}</span>
+                    </div>
+                }).collect_view()}
+            </div>
         </div>
     }
 }

@@ -12,4 +12,5 @@ pub mod number_field;
 pub mod policy_panel;
 pub mod results;
 pub mod series_chart;
+pub mod settle;
 pub mod share_panel;

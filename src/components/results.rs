@@ -10,11 +10,16 @@ use charming::series::{Line, Scatter};
 use charming::Chart;
 use headroom_core::capacity::replay::{Replay, Track};
 use leptos::html::Div;
+use leptos::prelude::Track as _;
 use leptos::prelude::*;
 
 use super::echarts;
 use crate::state::plan::{cost_per_month, runway_text, Plan};
 use crate::state::{short_num, thousands};
+
+/// The most points drawn per instance track and of scale events (display only: about one per
+/// pixel of a wide chart, few enough to redraw at every step of a dragged slider).
+const MAX_TRACK_POINTS: usize = 1_200;
 
 /// The most scale events the table lists (the rest are counted).
 pub const MAX_EVENT_ROWS: usize = 100;
@@ -31,7 +36,7 @@ fn step_points(track: &Track) -> Vec<CompositeValue> {
         ts.push(track.end_ms);
         vs.push(last);
     }
-    let (ts, vs) = headroom_core::display::lttb(&ts, &vs, super::series_chart::MAX_CHART_POINTS);
+    let (ts, vs) = headroom_core::display::lttb(&ts, &vs, MAX_TRACK_POINTS);
     ts.iter().zip(&vs).map(|(&t, &v)| point(t, v)).collect()
 }
 
@@ -53,6 +58,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
         .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
         .series(
             Line::new()
+                .id("history")
                 .name("history (replayed)")
                 .step(Step::End)
                 .show_symbol(false)
@@ -62,6 +68,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
     if let Some(track) = &replay.forecast {
         chart = chart.series(
             Line::new()
+                .id("forecast")
                 .name("forecast")
                 .step(Step::End)
                 .show_symbol(false)
@@ -72,6 +79,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
     if let Some(track) = &replay.upper {
         chart = chart.series(
             Line::new()
+                .id("upper")
                 .name("forecast, 95 % upper")
                 .step(Step::End)
                 .show_symbol(false)
@@ -79,20 +87,41 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
                 .data(step_points(track)),
         );
     }
+    // Every event while they fit; beyond, every k-th, spread over the whole span.
+    let all = replay.history.events.len() + replay.forecast.as_ref().map_or(0, |t| t.events.len());
+    let stride = all.div_ceil(MAX_TRACK_POINTS).max(1);
     let events: Vec<CompositeValue> = replay
         .history
         .events
         .iter()
         .chain(replay.forecast.iter().flat_map(|t| &t.events))
-        .take(super::series_chart::MAX_CHART_POINTS)
+        .step_by(stride)
         .map(|e| point(e.timestamp, f64::from(e.to)))
         .collect();
     if !events.is_empty() {
         chart = chart.series(
-            Scatter::new().name("scale events").symbol_size(5).item_style(ItemStyle::new().opacity(0.7)).data(events),
+            Scatter::new()
+                .id("events")
+                .name("scale events")
+                .symbol_size(5)
+                .item_style(ItemStyle::new().opacity(0.7))
+                .data(events),
         );
     }
     chart
+}
+
+/// The instances chart as JSON, its scale events drawn in ECharts' large mode (one path for all
+/// the markers instead of one element each: a year of events redraws in a frame).
+fn instances_json(chart: &Chart) -> String {
+    let mut v = serde_json::to_value(chart).unwrap_or_default();
+    if let Some(series) = v.get_mut("series").and_then(|s| s.as_array_mut()) {
+        for s in series.iter_mut().filter(|s| s["id"] == "events") {
+            s["large"] = serde_json::Value::Bool(true);
+            s["largeThreshold"] = serde_json::json!(200);
+        }
+    }
+    v.to_string()
 }
 
 #[component]
@@ -100,6 +129,9 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     let available = echarts::available();
     let error = RwSignal::new(None::<String>);
+    // What is drawn, as JSON: a policy change that leaves the counts as they were (a threshold
+    // moved where the data never reaches) redraws nothing.
+    let drawn = StoredValue::new(String::new());
     Effect::new(move |_| {
         let chart = plan.with(|p| {
             p.as_ref().and_then(|p| {
@@ -107,17 +139,23 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             })
         });
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
-            match echarts::timed("headroom:draw:instances", || echarts::update(&el, &chart)) {
-                Ok(_) => error.set(None),
+            let json = instances_json(&chart);
+            if drawn.with_value(|d| *d == json) {
+                return;
+            }
+            match echarts::timed("headroom:draw:instances", || echarts::update_json(&el, &json)) {
+                Ok(_) => {
+                    error.set(None);
+                    drawn.set_value(json);
+                }
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
             }
         }
     });
     echarts::manage(node);
     let on_csv = move |_| {
-        let made = plan.with_untracked(|p| {
-            p.as_ref().and_then(|p| p.replay.as_ref().ok().map(|r| crate::state::plan::instances_csv(r, p.step_ms)))
-        });
+        let made = plan
+            .with_untracked(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().map(|r| r.instances_csv(p.step_ms))));
         if let Some(csv) = made {
             if let Err(e) = super::download::download("headroom-instances.csv", &csv, "text/csv") {
                 error.set(Some(format!("The CSV could not be saved: {e}")));
@@ -138,11 +176,25 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
 
 /// Saves the chart in `node` as a PNG named `name`.
 #[component]
-pub fn PngButton(node: NodeRef<Div>, name: &'static str) -> impl IntoView {
+pub fn PngButton(
+    node: NodeRef<Div>,
+    name: &'static str,
+    /// Called with true just before the image is taken and false just after (to draw into the
+    /// chart what is otherwise laid over it).
+    #[prop(optional)]
+    prepare: Option<Callback<bool>>,
+) -> impl IntoView {
     let failed = RwSignal::new(None::<String>);
     let on_click = move |_| {
         let Some(el) = node.get_untracked() else { return };
-        match echarts::png(&el).and_then(|url| super::download::download_url(name, &url)) {
+        if let Some(p) = prepare {
+            p.run(true);
+        }
+        let taken = echarts::png(&el);
+        if let Some(p) = prepare {
+            p.run(false);
+        }
+        match taken.and_then(|url| super::download::download_url(name, &url)) {
             Ok(()) => failed.set(None),
             Err(e) => failed.set(Some(format!("The image could not be saved: {e}"))),
         }
@@ -212,9 +264,12 @@ pub fn SummaryCards(plan: Signal<Option<Plan>>) -> impl IntoView {
 /// Every scale event: time, from → to, and why.
 #[component]
 pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
-    // The first rows as text, and how many events there are in all.
+    // The first rows as text, and how many events there are in all: listed once the plan is
+    // still (a dragged slider redraws the charts and cards at every step, the table at the end).
+    let still = super::settle::quiet_after(super::settle::SETTLE_MS, move || plan.track());
     let rows = Memo::new(move |_| {
-        plan.with(|p| {
+        still.track();
+        plan.with_untracked(|p| {
             let Some(r) = p.as_ref().and_then(|p| p.replay.as_ref().ok()) else { return (Vec::new(), 0) };
             let phases = std::iter::once(("history", &r.history)).chain(r.forecast.iter().map(|f| ("forecast", f)));
             let total = phases.clone().map(|(_, t)| t.events.len()).sum::<usize>();

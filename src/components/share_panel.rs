@@ -60,6 +60,9 @@ pub fn policy_document(name: &str, bytes: &[u8]) -> bool {
 #[component]
 pub fn SharePanel(
     policy: RwSignal<Policy>,
+    /// The policy once still (what the address bar holds): exported without following every step
+    /// of a dragged slider.
+    settled: Memo<Policy>,
     errors: RwSignal<Vec<String>>,
     /// A status line: a copied link, an imported policy.
     notice: RwSignal<Option<String>>,
@@ -67,7 +70,10 @@ pub fn SharePanel(
     let copied = notice;
     let on_copy = move |_| {
         let Some(window) = web_sys::window() else { return };
-        let href = window.location().href().unwrap_or_default();
+        // The link to the policy as it is now (the address bar follows it once it is still).
+        let here = window.location().href().unwrap_or_default();
+        let base = here.split('#').next().unwrap_or_default();
+        let href = policy.with_untracked(|p| format!("{base}#{}", headroom_core::share::encode(p)));
         let navigator = window.navigator();
         let has = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| c.is_object());
         if !has {
@@ -80,7 +86,7 @@ pub fn SharePanel(
     let name = RwSignal::new("my-app".to_string());
     let exported = Memo::new(move |_| {
         let opts = ExportOptions { name: name.get(), namespace: None };
-        policy.with(|p| export(p, format.get(), &opts))
+        settled.with(|p| export(p, format.get(), &opts))
     });
     let on_format = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);

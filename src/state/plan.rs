@@ -115,23 +115,6 @@ pub struct Plan {
     pub step_ms: i64,
 }
 
-/// The replayed instance counts as CSV, one row per data step: `timestamp,phase,instances` with
-/// phase `history`, `forecast` or `forecast_upper_95` (RFC 3339 UTC timestamps).
-pub fn instances_csv(replay: &Replay, step_ms: i64) -> String {
-    let mut out = String::from("timestamp,phase,instances\n");
-    let phases = [
-        ("history", Some(&replay.history)),
-        ("forecast", replay.forecast.as_ref()),
-        ("forecast_upper_95", replay.upper.as_ref()),
-    ];
-    for (phase, track) in phases {
-        for (t, n) in track.map(|t| t.sample(step_ms)).unwrap_or_default() {
-            out.push_str(&format!("{},{phase},{n}\n", to_rfc3339(t)));
-        }
-    }
-    out
-}
-
 impl Plan {
     /// The chosen model's backtest MASE (below 1: better than the seasonal-naive baseline).
     pub fn score_text(&self) -> String {
@@ -193,7 +176,7 @@ mod tests {
             forecast: None,
         };
         let replay = Prepared::new(&inputs).unwrap().run(&default_policy()).unwrap();
-        let csv = instances_csv(&replay, step);
+        let csv = replay.instances_csv(step);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "timestamp,phase,instances");
         assert_eq!(lines.len(), 1 + 12);

@@ -35,8 +35,12 @@ pub struct Args {
     #[arg(long, value_name = "DURATION")]
     horizon: Option<String>,
     /// Print {"instances", "events", "summary", ...} as JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
+    /// Print the instance count at every data step as CSV (`timestamp,phase,instances`, phase
+    /// `history`, `forecast` or `forecast_upper_95`) — the same file the app's "Instances as CSV" saves.
+    #[arg(long)]
+    csv: bool,
     /// Metric exports.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -161,8 +165,16 @@ pub fn run(args: &Args) -> ExitCode {
         }));
     }
     let step = aligned.step_ms;
-    let out =
-        if args.json { json_report(&replay, sources, &notes) } else { text_report(&replay, &sources, step, &notes) };
+    let out = if args.json {
+        json_report(&replay, sources, &notes)
+    } else if args.csv {
+        for n in &notes {
+            eprintln!("note: {n}");
+        }
+        replay.instances_csv(step)
+    } else {
+        text_report(&replay, &sources, step, &notes)
+    };
     let _ = std::io::stdout().write_all(out.as_bytes());
     ExitCode::SUCCESS
 }

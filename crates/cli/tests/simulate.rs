@@ -206,3 +206,42 @@ fn a_horizon_that_is_not_a_duration_is_refused() {
         "headroom: --horizon soon: not a duration (e.g. 7d, 30d, 12h)"
     );
 }
+
+#[test]
+fn csv_lists_the_instance_count_at_every_data_step_of_each_phase() {
+    let out = headroom(&[
+        "simulate",
+        &nab("ec2_cpu_utilization_5f5533.csv"),
+        "--policy",
+        &policy("seed.json"),
+        "--replicas",
+        "4",
+        "--horizon",
+        "1d",
+        "--csv",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    // The committed example is what the code writes today.
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/exports/instances.csv");
+    assert!(
+        std::fs::read_to_string(example).is_ok_and(|e| e == csv),
+        "tests/fixtures/exports/instances.csv is stale: regenerate it with `headroom simulate \
+         public/sample/ec2_cpu_utilization_5f5533.csv --policy tests/fixtures/policies/seed.json --replicas 4 \
+         --horizon 1d --csv`"
+    );
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[0], ["timestamp", "phase", "instances"]);
+    let count = |phase: &str| rows.iter().filter(|r| r[1] == phase).count();
+    // 4,032 five-minute steps of history, then one day (288 steps) at the point forecast and at
+    // its 95 % upper band.
+    assert_eq!((count("history"), count("forecast"), count("forecast_upper_95")), (4032, 288, 288));
+    // On the replay's grid: five-minute steps aligned to the epoch (the export's first row is 14:27).
+    assert_eq!(rows[1][..2], ["2014-02-14T14:25:00Z", "history"]);
+    assert_eq!(rows[4033][..2], ["2014-02-28T14:25:00Z", "forecast"]);
+    assert!(rows[1..].iter().all(|r| r[2].parse::<u32>().is_ok_and(|n| (1..=10).contains(&n))), "{csv}");
+    // The same replay as --json: the history's peak is the CSV's largest history count.
+    let v = simulate_json("ec2_cpu_utilization_5f5533.csv", "seed.json", "4");
+    let peak = rows.iter().filter(|r| r[1] == "history").map(|r| r[2].parse::<u64>().unwrap()).max().unwrap();
+    assert_eq!(Some(peak), v["summary"]["peak"].as_u64(), "{}", v["summary"]);
+}

@@ -18,7 +18,13 @@ fn nab(file: &str) -> PathBuf {
 async fn sample_data_is_one_click_away() {
     let b = Browser::start().await;
     b.open().await;
-    assert!(b.text("[data-testid=empty-state]").await.contains("Try sample data"));
+    // A first visit: once the page has looked for kept files, it says what to do.
+    b.eventually(
+        "the empty state's advice",
+        "const e = document.querySelector('[data-testid=empty-state]'); return e && e.textContent.includes('Try sample data')",
+        vec![],
+    )
+    .await;
     b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
     assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
     assert_eq!(b.text("[data-testid=series-points]").await, "4,032 points");
@@ -272,6 +278,13 @@ async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_
             )
             .await;
         assert_eq!(shown, json!(threshold));
+        // The threshold's line is laid over the metric chart at its value.
+        b.eventually(
+            "the scale-up line at the new threshold",
+            "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.textContent.includes('scale up ' + arguments[0])",
+            vec![json!(threshold)],
+        )
+        .await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let now = integer(&b, "peak-instances").await;
         assert!(now >= last, "threshold {threshold}: peak {now} < {last}");
@@ -352,17 +365,17 @@ async fn a_tuned_policy_travels_in_the_link_and_a_tampered_link_changes_nothing(
     integer(&b, "peak-instances").await;
     type_into(&b, "threshold-cpu", "55").await;
     type_into(&b, "max-instances", "7").await;
-    // The address bar follows the policy.
-    let link = b
+    // Once the policy is still, the export and the address bar follow it (in the same update).
+    let exported = b
         .eventually(
-            "the link to carry the tuned policy",
-            "return location.hash.startsWith('#v1.') && document.querySelector('[data-testid=max-instances]').value === '7' ? location.href : null",
+            "the export of the tuned policy",
+            "const e = document.querySelector('[data-testid=export-text]'); return e && e.textContent.includes('maxReplicas: 7') ? e.textContent : null",
             vec![],
         )
         .await;
-    let link = link.as_str().unwrap().to_string();
-    let exported = b.text("[data-testid=export-text]").await;
-    assert!(exported.contains("apiVersion: autoscaling/v2") && exported.contains("maxReplicas: 7"), "{exported}");
+    assert!(exported.as_str().unwrap().contains("apiVersion: autoscaling/v2"), "{exported}");
+    let link = b.js("return location.hash.startsWith('#v1.') ? location.href : null", vec![]).await;
+    let link = link.as_str().expect("the policy in the address bar").to_string();
     b.close().await;
 
     // A fresh browser profile opens the link: the same policy.

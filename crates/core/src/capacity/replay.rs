@@ -926,3 +926,22 @@ pub struct Replay {
     /// Metrics ignored, values filled, models simplified.
     pub notes: Vec<String>,
 }
+
+impl Replay {
+    /// The replayed instance counts as CSV, one row per `step_ms`: `timestamp,phase,instances` with
+    /// phase `history`, `forecast` or `forecast_upper_95` (RFC 3339 UTC timestamps).
+    pub fn instances_csv(&self, step_ms: i64) -> String {
+        let mut out = String::from("timestamp,phase,instances\n");
+        let phases = [
+            ("history", Some(&self.history)),
+            ("forecast", self.forecast.as_ref()),
+            ("forecast_upper_95", self.upper.as_ref()),
+        ];
+        for (phase, track) in phases {
+            for (t, n) in track.map(|t| t.sample(step_ms)).unwrap_or_default() {
+                out.push_str(&format!("{},{phase},{n}\n", crate::time::to_rfc3339(t)));
+            }
+        }
+        out
+    }
+}
