@@ -7,7 +7,7 @@ use std::path::Path;
 
 use headroom_core::forecast::synthetic::daily_weekly;
 use headroom_core::forecast::{
-    forecast, Flag, ForecastError, ForecastOptions, ForecastResult, ModelChoice, ModelKind, MAX_HORIZON_MS, TIE_MARGIN,
+    forecast, Flag, ForecastError, ForecastOptions, ForecastResult, ModelChoice, ModelKind, MAX_HORIZON_MS,
 };
 use headroom_core::{parse, Aggregation, Series, SeriesKind};
 
@@ -60,32 +60,35 @@ fn sn_and_auto(s: &Series, hold: i64) -> (f64, ForecastResult, f64, f64) {
 }
 
 /// Held-out windows of the real series: (series, window, auto's MAE ≤ this × seasonal naive's,
-/// auto's 95 % interval covers at least this share). The factor is below 1 (auto strictly beats
-/// seasonal naive) except where that is not achieved, and the coverage floor is 0.7 except where a
-/// level shift in the held-out week takes most points outside any band fitted before it; each
-/// exception is explained beside it and in ARCHITECTURE.md ("Trend models"). The four CloudWatch
-/// series have no daily season once their level is removed (autocorrelation at one day ≤ 0.08), so
-/// their seasonal naive is the last value.
+/// auto's 95 % interval covers at least this share). The factor is each window's measured ratio
+/// with a little room (below 1 where auto strictly beats seasonal naive; 1 where auto's forecast is
+/// seasonal naive's), and the coverage floor is 0.7 except where a level shift in the held-out week
+/// takes most points outside any band fitted before it; each exception is explained beside it and
+/// in ARCHITECTURE.md ("Trend models"). The four CloudWatch series have no daily season once their
+/// level is removed (autocorrelation at one day ≤ 0.08), so their seasonal naive is the last value
+/// and their seasonal mean is the median of the last day.
 const HELD_OUT: [(&str, i64, f64, f64); 9] = [
     // The held-out week (Jan 18–24 2015, with Martin Luther King Day) is best copied from the week
-    // before; the backtest's five weekly origins span Christmas and New Year, where copying fails,
-    // so auto picks the combination of seasonal mean and seasonal naive (MAE 1,148 vs 1,132, +1.4 %).
-    ("realKnownCause/nyc_taxi.csv", 7 * DAY, 1.03, 0.9),
-    ("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", DAY, 0.999, 0.8),
+    // before; the seasonal mean (the per-phase median of five weeks) ranks first by the median MASE
+    // over the five backtest weeks (1.61; seasonal naive 2.56) and is picked (MAE 1,215 vs 1,132, +7 %).
+    ("realKnownCause/nyc_taxi.csv", 7 * DAY, 1.1, 0.9),
+    // The level (the median of the last day, 0.67) after a step from 6 % to 14 % three days before.
+    ("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", DAY, 0.55, 0.8),
     // A level shift in the last week: every model misses it (coverage about 0.5).
     ("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", 7 * DAY, 0.999, 0.45),
-    ("realAWSCloudwatch/grok_asg_anomaly.csv", DAY, 0.999, 0.9),
+    // The level dropped from 34 to 0 two days before; the median over the backtest days ranks the
+    // last value (seasonal naive) 0.6 % ahead of the last day's median, which would hold out 0.298
+    // vs 0.336: auto is seasonal naive here.
+    ("realAWSCloudwatch/grok_asg_anomaly.csv", DAY, 1.0, 0.9),
     // Same: the last week's level is not the history's (coverage about 0.5).
-    ("realAWSCloudwatch/grok_asg_anomaly.csv", 7 * DAY, 0.999, 0.45),
-    // Request counts around a flat level: no model beats the last value on the last day (the
-    // backtest scores every model 0.72–0.86 MASE; Theil–Sen, within the tie margin of the best,
-    // holds out 44.2 vs 43.2, +2.4 %).
-    ("realAWSCloudwatch/elb_request_count_8c0756.csv", DAY, 1.05, 0.85),
-    // Linear is within the 2 % tie margin of the best backtest (Theil–Sen, 40.6 held out) and
-    // loses the held-out week (47.2 vs 41.6, +13.5 %).
-    ("realAWSCloudwatch/elb_request_count_8c0756.csv", 7 * DAY, 1.15, 0.9),
-    ("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", DAY, 0.999, 0.95),
-    ("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", 7 * DAY, 0.999, 0.9),
+    ("realAWSCloudwatch/grok_asg_anomaly.csv", 7 * DAY, 0.95, 0.45),
+    // Request counts around a flat level, where every model scores within a few % of the others
+    // (AutoETS 43.1 vs 43.2).
+    ("realAWSCloudwatch/elb_request_count_8c0756.csv", DAY, 0.999, 0.85),
+    // The median of the last day is the last value (an integer count): a tie, 41.6 each.
+    ("realAWSCloudwatch/elb_request_count_8c0756.csv", 7 * DAY, 1.0, 0.9),
+    ("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", DAY, 0.95, 0.95),
+    ("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", 7 * DAY, 0.7, 0.9),
 ];
 
 #[test]
@@ -177,17 +180,14 @@ fn intervals_cover_held_out_data_plausibly_on_every_real_series() {
     ] {
         let (_, auto, _, c95) = sn_and_auto(&load(file), hold);
         assert!(c95 >= 0.7, "{file}: {:?} 95 % interval covers {c95} of the held-out points", auto.model);
-        // Every model was scored (or says why not), and auto's pick has the lowest MASE.
+        // Every model was scored (or says why not).
         assert_eq!(auto.backtest.len(), ModelKind::ALL.len(), "{file}");
-        // auto's pick is within the tie margin of the lowest MASE, and no simpler model is.
-        let best = auto.backtest.iter().filter_map(|s| s.mase).fold(f64::INFINITY, f64::min);
+        // auto's pick has the lowest median MASE over the backtest origins; no simpler model ties it.
+        let best = auto.backtest.iter().filter_map(|s| s.median_mase).fold(f64::INFINITY, f64::min);
         let picked = auto.backtest.iter().find(|s| s.model == auto.model).unwrap();
-        assert!(picked.mase.unwrap() <= best * (1.0 + TIE_MARGIN), "{file}");
+        assert_eq!(picked.median_mase, Some(best), "{file}");
         assert!(
-            auto.backtest
-                .iter()
-                .filter(|s| s.model < auto.model)
-                .all(|s| s.mase.is_none_or(|m| m > best * (1.0 + TIE_MARGIN))),
+            auto.backtest.iter().filter(|s| s.model < auto.model).all(|s| s.median_mase.is_none_or(|m| m > best)),
             "{file}"
         );
         for sc in &auto.backtest {
@@ -409,4 +409,75 @@ fn odd_series_give_a_forecast_or_an_error_never_a_panic() {
             }
         }
     }
+}
+
+#[test]
+fn without_a_season_seasonal_mean_is_the_median_level_and_follows_a_fresh_shift() {
+    // Three days at 5 min of a floor of 10 with a spike of 100 every tenth step (mean 19, median 10).
+    let floor = |i: usize| if i.is_multiple_of(10) { 100.0 } else { 10.0 };
+    let values: Vec<f64> = (0..864).map(floor).collect();
+    let r = forecast(&synthetic(values.clone(), 5 * MIN, None), &opts(ModelChoice::SeasonalMean, DAY)).unwrap();
+    assert!(r.seasons.is_empty(), "{:?}", r.seasons);
+    assert_eq!(r.model, ModelKind::SeasonalMean);
+    assert!(r.point.iter().all(|p| *p == 10.0), "{:?}", &r.point[..3]);
+    assert_ordered(&r, "level");
+    // The level steps up to 30 for the last four hours: followed at once, not a day later.
+    let mut shifted = values;
+    let n = shifted.len();
+    shifted[n - 48..].iter_mut().for_each(|v| *v += 20.0);
+    let r = forecast(&synthetic(shifted, 5 * MIN, None), &opts(ModelChoice::SeasonalMean, DAY)).unwrap();
+    assert!(r.point.iter().all(|p| *p == 30.0), "{:?}", &r.point[..3]);
+    assert_ordered(&r, "shifted level");
+}
+
+/// `auto` against seasonal naive over many held-out windows of nine real series: the last 5 days
+/// one by one and the last week (nyc_taxi: 14 days and 10 weeks; machine_temperature: 12 days and
+/// 5 weeks), each forecast from everything before it. The geometric mean of auto's MAE over
+/// seasonal naive's, by series and overall. Slow (a minute in release):
+/// `cargo test -p headroom-core --release --test forecast -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn auto_beats_seasonal_naive_over_many_held_out_windows() {
+    let files = [
+        ("realKnownCause/nyc_taxi.csv", 14, 10),
+        ("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", 5, 1),
+        ("realAWSCloudwatch/grok_asg_anomaly.csv", 5, 1),
+        ("realAWSCloudwatch/elb_request_count_8c0756.csv", 5, 1),
+        ("realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv", 5, 1),
+        ("realAWSCloudwatch/ec2_cpu_utilization_77c1ca.csv", 5, 1),
+        ("realAWSCloudwatch/ec2_cpu_utilization_fe7f93.csv", 5, 1),
+        ("realAWSCloudwatch/ec2_disk_write_bytes_1ef3de.csv", 5, 1),
+        ("realKnownCause/machine_temperature_system_failure.csv", 12, 5),
+    ];
+    let (mut all, mut wins) = (Vec::new(), 0);
+    for (file, days, weeks) in files {
+        let s = load(file);
+        let last = *s.timestamps.last().unwrap();
+        let mut logs = Vec::new();
+        for (hold, count) in [(DAY, days), (7 * DAY, weeks)] {
+            for k in 0..count {
+                let end = last - k * hold;
+                let upto = s.timestamps.partition_point(|&t| t <= end);
+                let mut head = s.clone();
+                head.timestamps.truncate(upto);
+                head.values.truncate(upto);
+                let (train, test) = split(&head, hold);
+                let sn = held_out(&forecast(&train, &opts(ModelChoice::SeasonalNaive, hold)).unwrap(), &test).0;
+                let auto = held_out(&forecast(&train, &opts(ModelChoice::Auto, hold)).unwrap(), &test).0;
+                logs.push((auto / sn).ln());
+                wins += usize::from(auto < sn);
+            }
+        }
+        let name = file.rsplit('/').next().unwrap().trim_end_matches(".csv");
+        eprintln!("{name:<36} {:>3} windows, auto ÷ naive {:.3}", logs.len(), geo(&logs));
+        all.extend(logs);
+    }
+    let overall = geo(&all);
+    eprintln!("all {} windows: auto ÷ naive {overall:.3}, auto better on {wins}", all.len());
+    // 0.893 measured (1.049 before the median level, the robust level shift and the median rank).
+    assert!(overall < 0.92, "auto ÷ seasonal naive {overall}");
+}
+
+fn geo(logs: &[f64]) -> f64 {
+    (logs.iter().sum::<f64>() / logs.len() as f64).exp()
 }

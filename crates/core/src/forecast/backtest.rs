@@ -6,15 +6,16 @@
 //! `window = min(horizon, a quarter of the history)`: the backtest tests the lead times the user
 //! asked for, and five origins rank models more stably than three (one odd day or week moves the
 //! ranking less). The errors at each lead time also set the final intervals ([`super::calibrate`]).
-//! Scores pool every forecast step of every origin:
+//! Scores pool every forecast step of every origin (except the median MASE, which `auto` ranks by):
 //! MAE; MAPE over the actual values that are not zero; sMAPE (`2|f − a| / (|f| + |a|)`, steps
 //! where both are zero skipped); MASE = MAE / the in-sample MAE of seasonal naive (longest season,
-//! else naive) on the history before the earliest origin; coverage = the share of actual values
+//! else naive) on the history before the earliest origin; the median MASE = the median over the
+//! origins of each origin's MAE over the same scale; coverage = the share of actual values
 //! inside the 80 % and 95 % intervals.
 
 use serde::{Deserialize, Serialize};
 
-use super::baseline::naive_mae;
+use super::baseline::{median, naive_mae};
 use super::model::{Model, Prediction};
 use super::ModelKind;
 
@@ -32,6 +33,11 @@ pub struct ModelScore {
     /// Percent (0–200).
     pub smape: Option<f64>,
     pub mase: Option<f64>,
+    /// The median over the origins of each origin's MASE (its MAE over the same scale): what
+    /// `auto` ranks models by, so that one odd origin (a holiday week, the day of a level shift)
+    /// does not decide the pick.
+    #[serde(default)]
+    pub median_mase: Option<f64>,
     /// The share (0–1) of actual values inside the 80 % interval: the model's own interval (the
     /// final forecast's is calibrated on these errors, [`super::calibrate`]).
     pub coverage_80: Option<f64>,
@@ -54,6 +60,7 @@ impl ModelScore {
             mape: None,
             smape: None,
             mase: None,
+            median_mase: None,
             coverage_80: None,
             coverage_95: None,
             origins: 0,
@@ -117,11 +124,14 @@ pub(crate) fn run(
 pub(crate) fn score_predictions(kind: ModelKind, y: &[f64], plan: &Plan, preds: &[Prediction]) -> ModelScore {
     let (mut abs, mut n, mut ape, mut n_ape, mut sape, mut n_sape, mut in80, mut in95) =
         (0.0, 0usize, 0.0, 0usize, 0.0, 0usize, 0usize, 0usize);
+    let mut per_origin = Vec::with_capacity(preds.len());
     for (&o, pred) in plan.origins.iter().zip(preds) {
+        let mut origin_abs = 0.0;
         for (i, &a) in y[o..o + plan.window].iter().enumerate() {
             let f = pred.point[i];
             let e = (f - a).abs();
             abs += e;
+            origin_abs += e;
             n += 1;
             if a != 0.0 {
                 ape += e / a.abs();
@@ -134,17 +144,20 @@ pub(crate) fn score_predictions(kind: ModelKind, y: &[f64], plan: &Plan, preds: 
             in80 += usize::from(pred.lower_80[i] <= a && a <= pred.upper_80[i]);
             in95 += usize::from(pred.lower_95[i] <= a && a <= pred.upper_95[i]);
         }
+        per_origin.push(origin_abs / plan.window as f64);
     }
     if n == 0 {
         return ModelScore::failed(kind, plan.window, "the history is too short to backtest".into());
     }
     let mae = abs / n as f64;
+    let scale = plan.scale.filter(|s| *s > 0.0);
     ModelScore {
         model: kind,
         mae: Some(mae),
         mape: (n_ape > 0).then(|| 100.0 * ape / n_ape as f64),
         smape: (n_sape > 0).then(|| 100.0 * sape / n_sape as f64),
-        mase: plan.scale.filter(|s| *s > 0.0).map(|s| mae / s),
+        mase: scale.map(|s| mae / s),
+        median_mase: scale.map(|s| median(&mut per_origin) / s),
         coverage_80: Some(in80 as f64 / n as f64),
         coverage_95: Some(in95 as f64 / n as f64),
         origins: plan.origins.len(),

@@ -9,16 +9,16 @@ use super::ModelKind;
 /// The most models combined.
 pub const MEMBERS: usize = 2;
 
-/// The models to combine: the [`MEMBERS`] lowest-MASE models (MAE when no MASE) that could be
-/// backtested, best first.
+/// The models to combine: the [`MEMBERS`] best-ranked models (lowest median MASE over the
+/// backtest origins, as `auto` ranks; MAE when no MASE) that could be backtested, best first.
 pub fn members(scores: &[ModelScore]) -> Vec<ModelKind> {
-    let by_mase = scores.iter().any(|s| s.mase.is_some());
+    let key = super::rank_key(scores);
     let mut ok: Vec<(f64, ModelKind)> = scores
         .iter()
         .filter(|s| s.model != ModelKind::Combination && s.error.is_none())
-        .filter_map(|s| if by_mase { s.mase } else { s.mae }.filter(|v| v.is_finite()).map(|v| (v, s.model)))
+        .filter_map(|s| key(s).filter(|v| v.is_finite()).map(|v| (v, s.model)))
         .collect();
-    ok.sort_by(|a, b| a.0.total_cmp(&b.0));
+    ok.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     ok.into_iter().take(MEMBERS).map(|(_, k)| k).collect()
 }
 

@@ -8,13 +8,14 @@
 //! 2. **Seasons** ([`seasons`]): daily and weekly, kept only when the history holds them twice and
 //!    they are actually there.
 //! 3. **Models**, all behind [`model::Model`] / [`model::Fitted`]: seasonal naive and seasonal
-//!    mean (the per-phase median of the last five seasons at the last season's level,
+//!    mean (the per-phase median of the last five seasons at the last season's median level;
+//!    without a season, the median of the last day, following a fresh level shift at once,
 //!    [`baseline`]), linear OLS, Theil–Sen and exponential growth ([`regression`]), AutoETS and
 //!    MSTL (from Grafana's `augurs`, [`augurs`]; MSTL's deseasonalised series is held at its last
 //!    level), and the combination: the mean of the two best backtested models ([`combine`]).
 //! 4. **Backtest** ([`backtest`]): rolling origin, five origins, each forecasting the horizon
-//!    (at most a quarter of the history); `auto` picks the simplest model (in the order of
-//!    [`ModelKind::ALL`]) whose MASE is within [`TIE_MARGIN`] of the lowest, and reports every
+//!    (at most a quarter of the history); `auto` picks the model with the lowest median MASE over
+//!    the origins (one odd origin, a holiday or a level shift, does not decide), and reports every
 //!    model's scores.
 //! 5. **Intervals** ([`calibrate`]): the final forecast's 80 % and 95 % bands are the 80th and
 //!    95th percentiles of its own backtest errors, by lead time; the model's native bands (normal
@@ -50,8 +51,10 @@ pub use backtest::ModelScore;
 pub use model::{FitError, Fitted, Model, Prediction};
 pub use seasons::Season;
 
+const DAY_MS: i64 = 86_400_000;
+
 /// The longest horizon: 90 days.
-pub const MAX_HORIZON_MS: i64 = 90 * 86_400_000;
+pub const MAX_HORIZON_MS: i64 = 90 * DAY_MS;
 /// The fewest regular points a forecast needs.
 pub const MIN_POINTS: usize = 16;
 /// MSTL sees at most this many of the latest points (two weeks at 5 minutes; see the module docs).
@@ -62,7 +65,8 @@ pub const MSTL_MAX_POINTS: usize = 4_032;
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {
     SeasonalNaive,
-    /// The per-phase median of the last five seasons at the last season's level.
+    /// The per-phase median of the last five seasons at the last season's level; without a
+    /// season, the median of the last day.
     SeasonalMean,
     Linear,
     TheilSen,
@@ -235,12 +239,13 @@ pub enum ForecastError {
     Model { series: String, model: &'static str, reason: String },
 }
 
-/// Builds a model with the seasons found in the history.
-fn build(kind: ModelKind, seasons: &[Season]) -> Box<dyn Model> {
+/// Builds a model with the seasons found in the history, on a step of `step_ms`.
+fn build(kind: ModelKind, seasons: &[Season], step_ms: i64) -> Box<dyn Model> {
     let longest = seasons.iter().map(|s| s.period_steps).max().unwrap_or(1);
+    let day = usize::try_from(DAY_MS / step_ms.max(1)).unwrap_or(1);
     match kind {
         ModelKind::SeasonalNaive => Box::new(baseline::SeasonalNaive { period: longest }),
-        ModelKind::SeasonalMean => Box::new(baseline::SeasonalMean { period: longest }),
+        ModelKind::SeasonalMean => Box::new(baseline::SeasonalMean { period: longest, level_window: day }),
         ModelKind::Linear => Box::new(regression::Linear),
         ModelKind::TheilSen => Box::new(regression::TheilSen),
         ModelKind::Exponential => Box::new(regression::Exponential),
@@ -305,7 +310,7 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
     let mut scores = Vec::with_capacity(candidates.len());
     let mut runs: Vec<(ModelKind, Vec<Prediction>)> = Vec::new();
     for &k in candidates.iter().filter(|&&k| k != ModelKind::Combination) {
-        let (score, preds) = backtest::run(build(k, &seasons).as_ref(), y, &plan, cap(k), non_negative);
+        let (score, preds) = backtest::run(build(k, &seasons, step_ms).as_ref(), y, &plan, cap(k), non_negative);
         scores.push(score);
         if let Some(p) = preds {
             runs.push((k, p));
@@ -371,11 +376,10 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
     let mut preds = Vec::with_capacity(fitted_kinds.len());
     for &k in &fitted_kinds {
         let fit_on = &y[y.len().saturating_sub(cap(k))..];
-        let p = build(k, &seasons).fit(fit_on).and_then(|f| f.predict(h)).map_err(|e| ForecastError::Model {
-            series: name(),
-            model: k.label(),
-            reason: e.to_string(),
-        })?;
+        let p = build(k, &seasons, step_ms)
+            .fit(fit_on)
+            .and_then(|f| f.predict(h))
+            .map_err(|e| ForecastError::Model { series: name(), model: k.label(), reason: e.to_string() })?;
         preds.push(p);
     }
     let mut pred = combine::mean(&preds).unwrap_or_default();
@@ -426,22 +430,35 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
     })
 }
 
-/// How much worse (relative MASE) a simpler model may score and still be picked: backtest scores
-/// within 2 % of each other do not rank models reliably, and the simpler one then wins.
-pub const TIE_MARGIN: f64 = 0.02;
-
-/// The simplest model (in the order of [`ModelKind::ALL`]) whose MASE (MAE when no MASE could be
-/// computed) is within [`TIE_MARGIN`] of the lowest. Seasonal naive when nothing could be scored.
+/// The model with the lowest median MASE over the backtest origins (pooled MAE when no MASE could
+/// be computed); an exact tie goes to the simpler model (the order of [`ModelKind::ALL`]). Seasonal
+/// naive when nothing could be scored.
+///
+/// No margin in favour of simpler models: "the simplest within 2 % of the best" picked worse on
+/// held-out data (83 held-out days and weeks of nine real series: geometric mean of auto's MAE over
+/// seasonal naive's 0.918 with the margin, 0.893 without).
 fn pick(scores: &[ModelScore], notes: &mut Vec<String>) -> ModelKind {
-    let key = |s: &ModelScore| if scores.iter().any(|s| s.mase.is_some()) { s.mase } else { s.mae };
-    let scored: Vec<(f64, ModelKind)> =
-        scores.iter().filter_map(|s| key(s).filter(|v| v.is_finite()).map(|v| (v, s.model))).collect();
-    let Some(best) = scored.iter().map(|(v, _)| *v).reduce(f64::min) else {
-        notes.push("no model could be backtested; seasonal naive was used".into());
-        return ModelKind::SeasonalNaive;
-    };
-    let simplest = scored.iter().filter(|(v, _)| *v <= best * (1.0 + TIE_MARGIN)).map(|(_, k)| *k).min();
-    simplest.unwrap_or(ModelKind::SeasonalNaive)
+    let best = scores
+        .iter()
+        .filter_map(|s| rank_key(scores)(s).filter(|v| v.is_finite()).map(|v| (v, s.model)))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    match best {
+        Some((_, k)) => k,
+        None => {
+            notes.push("no model could be backtested; seasonal naive was used".into());
+            ModelKind::SeasonalNaive
+        }
+    }
+}
+
+/// What models are ranked by: the median MASE over the backtest origins, or the pooled MAE when
+/// no model has a MASE (a flat history).
+pub(crate) fn rank_key(scores: &[ModelScore]) -> fn(&ModelScore) -> Option<f64> {
+    if scores.iter().any(|s| s.median_mase.is_some()) {
+        |s| s.median_mase
+    } else {
+        |s| s.mae
+    }
 }
 
 /// The limit flag for `pred`, if its point or 95 % upper bound passes `limit`.
