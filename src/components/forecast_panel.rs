@@ -30,7 +30,7 @@ fn choice_id(c: ModelChoice) -> &'static str {
 fn model_name(k: ModelKind) -> &'static str {
     match k {
         ModelKind::SeasonalNaive => "Seasonal naive (baseline)",
-        ModelKind::SeasonalMean => "Seasonal median of recent cycles",
+        ModelKind::SeasonalMean => "Seasonal median of recent cycles (without a season: the recent level)",
         ModelKind::Combination => "Combination of the two best",
         ModelKind::Linear => "Linear trend (OLS)",
         ModelKind::TheilSen => "Robust linear (Theil–Sen)",
@@ -112,6 +112,7 @@ pub fn BacktestTable(
                                 <th scope="col" title="Mean absolute percentage error">"MAPE"</th>
                                 <th scope="col" title="Symmetric MAPE">"sMAPE"</th>
                                 <th scope="col" title="Mean absolute scaled error: below 1 beats the seasonal-naive baseline">"MASE"</th>
+                                <th scope="col" title="The median of the MASE at each backtest origin: what auto ranks the models by (one odd week does not decide)">"median MASE"</th>
                                 <th scope="col" title="Share of actuals inside the 80 % interval">"80 % cover"</th>
                                 <th scope="col" title="Share of actuals inside the 95 % interval">"95 % cover"</th>
                             </tr></thead>
@@ -119,12 +120,13 @@ pub fn BacktestTable(
                                 {f.backtest.iter().map(|s| {
                                     let chosen = s.model == f.model;
                                     let cells = match &s.error {
-                                        Some(e) => view! { <td colspan="6" class="muted">{e.clone()}</td> }.into_any(),
+                                        Some(e) => view! { <td colspan="7" class="muted">{e.clone()}</td> }.into_any(),
                                         None => view! {
                                             <td>{opt(s.mae, |v| format!("{v:.3}"))}</td>
                                             <td>{opt(s.mape, |v| format!("{v:.1} %"))}</td>
                                             <td>{opt(s.smape, |v| format!("{v:.1} %"))}</td>
                                             <td>{opt(s.mase, |v| format!("{v:.2}"))}</td>
+                                            <td>{opt(s.median_mase, |v| format!("{v:.2}"))}</td>
                                             <td>{opt(s.coverage_80, |v| format!("{:.0} %", v * 100.0))}</td>
                                             <td>{opt(s.coverage_95, |v| format!("{:.0} %", v * 100.0))}</td>
                                         }.into_any(),

@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> ExitCode {
 
 fn score_json(s: &ModelScore) -> Value {
     json!({
-        "mae": s.mae, "mape": s.mape, "smape": s.smape, "mase": s.mase,
+        "mae": s.mae, "mape": s.mape, "smape": s.smape, "mase": s.mase, "median_mase": s.median_mase,
         "coverage_80": s.coverage_80, "coverage_95": s.coverage_95,
         "origins": s.origins, "window_steps": s.window_steps, "error": s.error,
     })
@@ -140,8 +140,8 @@ fn summary(name: &str, r: &ForecastResult) -> String {
     let _ = writeln!(o, "\nbacktest (rolling origin)");
     let _ = writeln!(
         o,
-        "{:<15} {:>12} {:>8} {:>8} {:>7} {:>6} {:>6}",
-        "model", "MAE", "MAPE%", "sMAPE%", "MASE", "cov80", "cov95"
+        "{:<15} {:>12} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6}",
+        "model", "MAE", "MAPE%", "sMAPE%", "MASE", "medMASE", "cov80", "cov95"
     );
     for s in &r.backtest {
         if let Some(e) = &s.error {
@@ -149,12 +149,13 @@ fn summary(name: &str, r: &ForecastResult) -> String {
         } else {
             let _ = writeln!(
                 o,
-                "{:<15} {:>12} {:>8} {:>8} {:>7} {:>6} {:>6}",
+                "{:<15} {:>12} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6}",
                 s.model.label(),
                 opt(s.mae, 3),
                 opt(s.mape, 1),
                 opt(s.smape, 1),
                 opt(s.mase, 3),
+                opt(s.median_mase, 3),
                 opt(s.coverage_80, 2),
                 opt(s.coverage_95, 2)
             );

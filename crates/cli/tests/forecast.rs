@@ -53,6 +53,10 @@ fn auto_reports_every_model_and_finds_nyc_taxis_seasons() {
     for m in ["seasonal-naive", "linear", "theil-sen", "exponential", "ets", "mstl"] {
         assert!(bt.contains_key(m), "{m}");
     }
+    // auto keeps the model with the lowest median MASE over the backtest origins.
+    let best = bt.values().filter_map(|s| s["median_mase"].as_f64()).fold(f64::INFINITY, f64::min);
+    let chosen = bt[v["model"].as_str().unwrap()]["median_mase"].as_f64().unwrap();
+    assert_eq!(chosen, best, "{}", v["model"]);
     let seasons: Vec<&str> = v["seasons"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(seasons, ["daily", "weekly"]);
 }
