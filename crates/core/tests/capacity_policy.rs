@@ -131,3 +131,31 @@ fn manifest_errors_name_the_field_path_or_line() {
     let e = Policy::from_hpa_yaml("apiVersion: apps/v1\nkind: Deployment\n").unwrap_err();
     assert_eq!(e.to_string(), "kind: \"Deployment\" is not HorizontalPodAutoscaler");
 }
+
+#[test]
+fn numbers_out_of_range_are_refused_in_every_policy_source() {
+    // Negative instance counts: JSON names the value; so does a manifest.
+    let base = fixture("threshold.json");
+    let e = Policy::from_json(&base.replace("\"min_instances\": 2", "\"min_instances\": -1")).unwrap_err();
+    assert!(e.to_string().contains("-1"), "{e}");
+    let web = fixture("hpa-web.yaml");
+    let e = Policy::from_hpa_yaml(&web.replace("minReplicas: 3", "minReplicas: -2")).unwrap_err();
+    assert!(e.to_string().contains("minReplicas") && e.to_string().contains("-2"), "{e}");
+    // A percentage target above 100 %, a negative price, a zero or negative service rate.
+    let tt = fixture("target-tracking.json");
+    let e = Policy::from_json(&tt.replace("\"target\": 50", "\"target\": 150")).unwrap_err();
+    assert_eq!(e.to_string(), "scaler.policies[0].target: a percentage above 100");
+    let e = Policy::from_json(&tt.replace("\"price_per_hour\": 0.0416", "\"price_per_hour\": -1")).unwrap_err();
+    assert_eq!(e.to_string(), "price_per_hour: -1 is negative");
+    let q = fixture("queueing.json");
+    for rate in ["0", "-5", "0.0"] {
+        let e =
+            Policy::from_json(&q.replace("\"service_rate\": 100", &format!("\"service_rate\": {rate}"))).unwrap_err();
+        assert!(e.to_string().starts_with("scaler.service_rate: must be above zero"), "{rate}: {e}");
+    }
+    // Beyond u32 and beyond the instance cap.
+    let e = Policy::from_json(&base.replace("\"max_instances\": 12", "\"max_instances\": 99999999999")).unwrap_err();
+    assert!(e.to_string().contains("99999999999"), "{e}");
+    let e = Policy::from_json(&base.replace("\"max_instances\": 12", "\"max_instances\": 2000000")).unwrap_err();
+    assert_eq!(e.to_string(), "max_instances: must be between 1 and 1000000");
+}
