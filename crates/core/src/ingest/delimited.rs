@@ -48,7 +48,9 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
     let mut delimiter = None;
     if let Some((_, l)) = lines.peek() {
         if let Some(d) = l.trim().strip_prefix("sep=") {
-            delimiter = d.bytes().next();
+            // Only an ASCII delimiter: fields are split at byte positions, which must be character
+            // boundaries (a `sep=` followed by a multi-byte character is ignored; found by fuzzing).
+            delimiter = d.bytes().next().filter(u8::is_ascii);
             lines.next();
         }
     }
