@@ -81,6 +81,9 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
                 first: "the file has a header but no data rows".to_string(),
             });
         }
+        if let Some(e) = mixed_timestamps(&rows) {
+            return Err(e);
+        }
         return Err(IngestError::NoTimestampColumn { line: first_line_no, sample: excerpt(first_line) });
     };
     let has_header = rows[0].1.get(ts_col).is_none_or(|c| encoding.read(c).is_none());
@@ -420,6 +423,38 @@ fn detect_time_column(rows: &[(usize, Vec<Cow<str>>)]) -> Option<(usize, TimeEnc
     vals.sort_by(f64::total_cmp);
     let unit = EpochUnit::guess(*vals.get(vals.len() / 2)?)?;
     Some((c, TimeEncoding::Epoch(unit)))
+}
+
+/// When no column reads as timestamps in 80 % of the sample, but one does in at least half of it
+/// (dates and epoch numbers counted together): a column of mixed or partly broken timestamps,
+/// named with the first row that does not read in its majority form.
+fn mixed_timestamps(rows: &[(usize, Vec<Cow<str>>)]) -> Option<IngestError> {
+    let data = rows.get(1..).filter(|d| d.len() >= 2)?;
+    let width = rows.iter().map(|(_, f)| f.len()).max()?;
+    let is_date = |s: &str| parse_datetime(s).is_some();
+    let is_epoch = |s: &str| s.trim().parse::<f64>().ok().and_then(EpochUnit::guess).is_some();
+    let count =
+        |c: usize, read: &dyn Fn(&str) -> bool| data.iter().filter(|(_, f)| f.get(c).is_some_and(|s| read(s))).count();
+    let (column, dates, epochs) = (0..width)
+        .map(|c| (c, count(c, &is_date), count(c, &|s| !is_date(s) && is_epoch(s))))
+        .max_by_key(|&(c, d, e)| (d + e, std::cmp::Reverse(c)))?;
+    if 2 * (dates + epochs) < data.len() || dates + epochs < 2 {
+        return None;
+    }
+    let majority: &dyn Fn(&str) -> bool = if dates >= epochs { &is_date } else { &is_epoch };
+    let (line, cell) = data.iter().find_map(|(no, f)| {
+        let cell = f.get(column).map_or("", |c| c.as_ref());
+        (!majority(cell)).then_some((*no, cell))
+    })?;
+    Some(IngestError::MixedTimestamps {
+        column: column + 1,
+        name: rows[0].1.get(column).map_or(String::new(), |h| excerpt(h)),
+        rows: data.len(),
+        dates,
+        epochs,
+        line,
+        sample: excerpt(cell),
+    })
 }
 
 /// Series names and units from the header. A lone value column with a generic header (`value`)

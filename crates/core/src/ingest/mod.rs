@@ -136,6 +136,28 @@ pub enum IngestError {
     /// No column holds timestamps in a form Headroom reads.
     #[error("not a time series: no column holds timestamps (line {line} reads \"{sample}\"); expected dates like 2014-02-14 14:27:00 or epoch seconds")]
     NoTimestampColumn { line: usize, sample: String },
+    /// A column that reads as timestamps in at least half of the sampled rows but not in 80 %: its
+    /// timestamps mix formats (dates and epoch numbers, or several date layouts) or are partly
+    /// broken. `line` is the first row not in the column's majority form.
+    #[error(
+        "not a time series Headroom can read: column {column} (\"{name}\") mixes timestamp formats: of {rows} rows sampled, {dates} read as dates and {epochs} as epoch numbers; line {line} reads \"{sample}\". Export the timestamps in one format"
+    )]
+    MixedTimestamps {
+        /// 1-based column.
+        column: usize,
+        /// Its header (or first cell).
+        name: String,
+        /// Data rows sampled.
+        rows: usize,
+        /// How many read as text dates.
+        dates: usize,
+        /// How many read as epoch numbers (and not as dates).
+        epochs: usize,
+        /// The first row not in the majority form.
+        line: usize,
+        /// Its cell.
+        sample: String,
+    },
     /// Timestamps found, but no other column holds numbers.
     #[error("not a time series: column {column} (\"{name}\") holds timestamps but no other column holds numbers")]
     NoValueColumn { column: usize, name: String },
