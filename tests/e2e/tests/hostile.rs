@@ -269,3 +269,33 @@ async fn the_page_carries_a_strict_content_security_policy() {
     assert!(violations.as_array().is_some_and(|v| v.iter().any(|s| s.as_str().unwrap().starts_with("script-src"))));
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workbench_flows_raise_no_policy_violation() {
+    let b = Browser::start().await;
+    b.open().await;
+    watch_csp(&b).await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
+    b.eventually(
+        "the plan",
+        "const e = document.querySelector('[data-testid=peak-instances]'); return e && /\\d/.test(e.textContent)",
+        vec![],
+    )
+    .await;
+    // Exports and downloads: the policy as text and as a file, the instances CSV, both charts as
+    // PNG (data: URLs), the share link copied.
+    let clicks = b
+        .js(
+            "const buttons = [...document.querySelectorAll('[data-testid=export-download], [data-testid=export-csv], [data-testid=copy-link]')]
+               .concat([...document.querySelectorAll('button')].filter(x => x.textContent === 'Chart as PNG'));
+             buttons.forEach(x => x.click());
+             return buttons.length",
+            vec![],
+        )
+        .await;
+    assert!(clicks.as_u64().is_some_and(|n| n >= 4), "{clicks}");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(csp_violations(&b).await, json!([]), "Content-Security-Policy violations");
+    b.close().await;
+}
