@@ -299,3 +299,31 @@ async fn the_workbench_flows_raise_no_policy_violation() {
     assert_eq!(csp_violations(&b).await, json!([]), "Content-Security-Policy violations");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_just_under_1_gb_is_read_and_answered_without_crashing_the_tab() {
+    // 999,999,999 zero bytes (a sparse file: no disk used): read by the browser, transferred to the
+    // parsing worker and copied into its memory, then refused as binary; the page lives on.
+    let files = Files::new();
+    let path = files.0.join("almost-1gb.csv");
+    std::fs::File::create(&path).unwrap().set_len(999_999_999).unwrap();
+    let b = Browser::start().await;
+    b.open().await;
+    pick(&b, &path).await;
+    let v = b
+        .eventually_for(
+            Duration::from_secs(120),
+            "the error banner about almost-1gb.csv",
+            "const e = document.querySelector('[data-testid=error-banner]'); \
+             return e && e.textContent.includes('almost-1gb.csv:') ? e.textContent : null",
+            vec![],
+        )
+        .await;
+    assert!(
+        v.as_str().unwrap().contains("almost-1gb.csv: not a text file (binary data: a NUL byte at offset 0)"),
+        "{v}"
+    );
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    assert_eq!(b.chart_points("ec2_cpu_utilization_5f5533").await, 4032);
+    b.close().await;
+}
