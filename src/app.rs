@@ -31,9 +31,11 @@ use crate::worker::fit::{FitClient, SUPERSEDED};
 /// The instance count assumed during the history until the planner says otherwise.
 pub const DEFAULT_REPLICAS: u32 = 4;
 
-/// Reads a dropped or picked file's bytes, without copying them into WebAssembly memory.
+/// Reads a dropped or picked file's bytes, without copying them into WebAssembly memory; a file
+/// over `MAX_FILE_BYTES` is refused unread.
 async fn read_file(file: &File) -> Result<ArrayBuffer, String> {
     let name = file.name();
+    headroom_core::check_file_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
     JsFuture::from(file.array_buffer())
         .await
         .and_then(|b| b.dyn_into::<ArrayBuffer>())

@@ -52,9 +52,9 @@ pub fn run(args: &Args) -> ExitCode {
         "p95" => Aggregation::P95,
         other => return fail(format!("--aggregate: \"{other}\" is not one of mean, max, p95")),
     };
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match crate::read_export(&args.file) {
         Ok(b) => b,
-        Err(e) => return fail(format!("cannot read: {e}")),
+        Err(e) => return fail(e),
     };
     let mut parsed = match parse(&file, &bytes) {
         Ok(p) => p,

@@ -30,10 +30,10 @@ pub fn run(args: &Args) -> ExitCode {
     let mut failed = false;
     for path in &args.files {
         let file = path.display().to_string();
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::read_export(path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("headroom: {file}: cannot read: {e}");
+                eprintln!("headroom: {file}: {e}");
                 failed = true;
                 continue;
             }

@@ -46,3 +46,11 @@ fn main() -> ExitCode {
         Command::Policy(args) => policy::run(&args),
     }
 }
+
+/// A metric export's bytes; a file over `headroom_core::MAX_FILE_BYTES` is refused from its size,
+/// unread. The error is the reason, without the file name.
+pub(crate) fn read_export(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let len = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?.len();
+    headroom_core::check_file_size(len).map_err(|e| e.to_string())?;
+    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}

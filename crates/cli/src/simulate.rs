@@ -70,9 +70,9 @@ pub fn run(args: &Args) -> ExitCode {
     let mut found: Vec<(String, Series)> = Vec::new();
     for path in &args.files {
         let file = path.display().to_string();
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::read_export(path) {
             Ok(b) => b,
-            Err(e) => return fail(format!("{file}: cannot read: {e}")),
+            Err(e) => return fail(format!("{file}: {e}")),
         };
         match parse(&file, &bytes) {
             Ok(p) => found.extend(p.series.into_iter().map(|s| (file.clone(), s))),

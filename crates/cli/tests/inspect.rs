@@ -146,3 +146,21 @@ fn reads_monitoring_json_exports_too() {
     assert_eq!(v["series"][2]["unit"], "%");
     assert_eq!(v["series"][0]["start"], "2015-07-01T20:10:30.781Z");
 }
+
+#[test]
+fn a_file_over_1_gb_is_refused_unread() {
+    // Sparse: 1.2 GB on paper, no disk space (and the test would run out of memory if it were read).
+    let path = temp_file("huge.csv", b"");
+    std::fs::File::options().write(true).open(&path).unwrap().set_len(1_200_000_000).unwrap();
+    let out = headroom(&["inspect", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "headroom: {}: 1.2 GB is over the 1 GB limit: export a shorter span, a coarser step or fewer series\n",
+            path.display()
+        )
+    );
+    std::fs::remove_file(&path).unwrap();
+}

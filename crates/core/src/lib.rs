@@ -19,6 +19,6 @@ pub mod share;
 pub mod synth;
 pub mod time;
 
-pub use ingest::{parse, parse_with_progress, Diagnostic, IngestError, Parsed};
+pub use ingest::{check_file_size, parse, parse_with_progress, Diagnostic, IngestError, Parsed, MAX_FILE_BYTES};
 pub use resample::{regularise, Aggregation, ResampleError, MAX_BINS};
 pub use series::{Series, SeriesKind, SeriesStats};

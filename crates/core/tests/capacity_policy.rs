@@ -131,3 +131,63 @@ fn manifest_errors_name_the_field_path_or_line() {
     let e = Policy::from_hpa_yaml("apiVersion: apps/v1\nkind: Deployment\n").unwrap_err();
     assert_eq!(e.to_string(), "kind: \"Deployment\" is not HorizontalPodAutoscaler");
 }
+
+#[test]
+fn numbers_out_of_range_are_refused_in_every_policy_source() {
+    // Negative instance counts: JSON names the value; so does a manifest.
+    let base = fixture("threshold.json");
+    let e = Policy::from_json(&base.replace("\"min_instances\": 2", "\"min_instances\": -1")).unwrap_err();
+    assert!(e.to_string().contains("-1"), "{e}");
+    let web = fixture("hpa-web.yaml");
+    let e = Policy::from_hpa_yaml(&web.replace("minReplicas: 3", "minReplicas: -2")).unwrap_err();
+    assert!(e.to_string().contains("minReplicas") && e.to_string().contains("-2"), "{e}");
+    // A percentage target above 100 %, a negative price, a zero or negative service rate.
+    let tt = fixture("target-tracking.json");
+    let e = Policy::from_json(&tt.replace("\"target\": 50", "\"target\": 150")).unwrap_err();
+    assert_eq!(e.to_string(), "scaler.policies[0].target: a percentage above 100");
+    let e = Policy::from_json(&tt.replace("\"price_per_hour\": 0.0416", "\"price_per_hour\": -1")).unwrap_err();
+    assert_eq!(e.to_string(), "price_per_hour: -1 is negative");
+    let q = fixture("queueing.json");
+    for rate in ["0", "-5", "0.0"] {
+        let e =
+            Policy::from_json(&q.replace("\"service_rate\": 100", &format!("\"service_rate\": {rate}"))).unwrap_err();
+        assert!(e.to_string().starts_with("scaler.service_rate: must be above zero"), "{rate}: {e}");
+    }
+    // Beyond u32 and beyond the instance cap.
+    let e = Policy::from_json(&base.replace("\"max_instances\": 12", "\"max_instances\": 99999999999")).unwrap_err();
+    assert!(e.to_string().contains("99999999999"), "{e}");
+    let e = Policy::from_json(&base.replace("\"max_instances\": 12", "\"max_instances\": 2000000")).unwrap_err();
+    assert_eq!(e.to_string(), "max_instances: must be between 1 and 1000000");
+}
+
+#[test]
+fn a_yaml_alias_bomb_deep_nesting_and_huge_documents_are_refused_with_a_message() {
+    // "Billion laughs": nine levels of nine aliases each would expand to 387 million strings.
+    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (prev, next) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
+        let refs = vec![format!("*{prev}"); 9].join(",");
+        bomb.push_str(&format!("{next}: &{next} [{refs}]\n"));
+    }
+    bomb.push_str("kind: HorizontalPodAutoscaler\nspec: *i\n");
+    let e = Policy::from_hpa_yaml(&bomb).unwrap_err().to_string();
+    assert!(e.starts_with("HPA manifest: spec: invalid type: sequence"), "{e}");
+    // 100,000 nested brackets (a minute in the YAML parser) are refused before parsing.
+    let deep = format!("kind: HorizontalPodAutoscaler\nspec: {}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let e = Policy::from_hpa_yaml(&deep).unwrap_err().to_string();
+    assert_eq!(e, "HPA manifest: the document is 200037 bytes; a policy is at most 65536 bytes");
+    let deep = format!("kind: HorizontalPodAutoscaler\nspec: {}1{}", "[".repeat(65), "]".repeat(65));
+    let e = Policy::from_hpa_yaml(&deep).unwrap_err().to_string();
+    assert_eq!(e, "HPA manifest: nested more than 64 levels deep at line 2; no manifest nests this deep");
+    // Closing brackets in a string do not hide the depth after them.
+    let hidden = format!("a: \"{}\"\nspec: {}", "]".repeat(100), "{".repeat(70));
+    assert!(Policy::from_hpa_yaml(&hidden).unwrap_err().to_string().contains("nested more than 64 levels"));
+    // JSON: over the size limit, and deep nesting within it (serde_json's recursion limit).
+    let big = format!("{{\"version\": 1{}}}", " ".repeat(70_000));
+    assert_eq!(
+        Policy::from_json(&big).unwrap_err().to_string(),
+        "policy JSON: the document is 70014 bytes; a policy is at most 65536 bytes"
+    );
+    let deep = format!("{}1{}", "[".repeat(30_000), "]".repeat(30_000));
+    let e = Policy::from_json(&deep).unwrap_err().to_string();
+    assert!(e.contains("recursion limit exceeded"), "{e}");
+}

@@ -161,6 +161,19 @@ impl Browser {
         panic!("timed out waiting for {what}");
     }
 
+    /// [`Browser::eventually`] with its own time limit, for slow steps (reading a 1 GB file).
+    pub async fn eventually_for(&self, limit: Duration, what: &str, script: &str, args: Vec<Value>) -> Value {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            let v = self.js(script, args.clone()).await;
+            if !(v.is_null() || v == Value::Bool(false)) {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("timed out after {limit:?} waiting for {what}");
+    }
+
     /// Drops a file on the drop zone the way a browser does: a `drop` DragEvent carrying a
     /// DataTransfer with the file.
     pub async fn drop_file(&self, name: &str, bytes: &[u8]) {

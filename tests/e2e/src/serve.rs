@@ -2,7 +2,9 @@
 //!
 //! Used by the end-to-end tests and by `scripts/serve.sh`. Std only: GET and HEAD, correct MIME
 //! types (WebAssembly must be served as `application/wasm` for streaming compilation), no
-//! directory listings, no paths outside the root.
+//! directory listings, no paths outside the root. Every response carries the page's
+//! Content-Security-Policy (read from the `<meta http-equiv>` that `scripts/csp.sh` puts in
+//! `index.html`), so workers, which a meta element does not cover, run under it too.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -47,7 +49,20 @@ fn accept_loop(listener: TcpListener, root: PathBuf, online: Online) {
     }
 }
 
+/// The policy in `root/index.html`'s `<meta http-equiv="Content-Security-Policy">`, plus what only a
+/// header can say (`frame-ancestors`); `None` when the page has none.
+pub fn content_security_policy(root: &Path) -> Option<String> {
+    let html = std::fs::read_to_string(root.join("index.html")).ok()?;
+    let meta = html.find("http-equiv=\"Content-Security-Policy\"")?;
+    let rest = &html[meta..];
+    let start = rest.find("content=\"")? + "content=\"".len();
+    let len = rest[start..].find('"')?;
+    Some(format!("{}; frame-ancestors 'none'", &rest[start..start + len]))
+}
+
 fn handle(mut stream: TcpStream, root: &Path, online: &AtomicBool) -> std::io::Result<()> {
+    // Read per connection: the policy's script hash changes with every build of `root`.
+    let csp = content_security_policy(root);
     let mut reader = BufReader::new(stream.try_clone()?);
     loop {
         let mut request_line = String::new();
@@ -68,14 +83,14 @@ fn handle(mut stream: TcpStream, root: &Path, online: &AtomicBool) -> std::io::R
         let mut parts = request_line.split_whitespace();
         let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
         if method != "GET" && method != "HEAD" {
-            respond(&mut stream, 405, "text/plain", b"method not allowed", method == "HEAD")?;
+            respond(&mut stream, 405, "text/plain", b"method not allowed", method == "HEAD", &csp)?;
         } else {
             match resolve(root, target) {
                 Some(path) => match std::fs::read(&path) {
-                    Ok(body) => respond(&mut stream, 200, mime(&path), &body, method == "HEAD")?,
-                    Err(_) => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD")?,
+                    Ok(body) => respond(&mut stream, 200, mime(&path), &body, method == "HEAD", &csp)?,
+                    Err(_) => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD", &csp)?,
                 },
-                None => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD")?,
+                None => respond(&mut stream, 404, "text/plain", b"not found", method == "HEAD", &csp)?,
             }
         }
         if !keep_alive {
@@ -133,14 +148,22 @@ fn mime(path: &Path) -> &'static str {
     }
 }
 
-fn respond(stream: &mut TcpStream, status: u16, mime: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    mime: &str,
+    body: &[u8],
+    head: bool,
+    csp: &Option<String>,
+) -> std::io::Result<()> {
     let reason = match status {
         200 => "OK",
         404 => "Not Found",
         _ => "Method Not Allowed",
     };
+    let csp = csp.as_ref().map_or(String::new(), |p| format!("Content-Security-Policy: {p}\r\n"));
     let header = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n{csp}\r\n",
         body.len()
     );
     stream.write_all(header.as_bytes())?;
@@ -161,5 +184,22 @@ mod tests {
         assert_eq!(resolve(root, "/../Cargo.toml"), None);
         assert_eq!(resolve(root, "/%2e%2e/Cargo.toml"), None);
         assert_eq!(resolve(root, "/missing"), None);
+    }
+
+    #[test]
+    fn the_policy_comes_from_the_page() {
+        let dir = std::env::temp_dir().join(format!("headroom-serve-csp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(content_security_policy(&dir), None);
+        std::fs::write(
+            dir.join("index.html"),
+            "<meta charset=\"utf-8\" />\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; object-src 'none'\" />",
+        )
+        .unwrap();
+        assert_eq!(
+            content_security_policy(&dir).as_deref(),
+            Some("default-src 'self'; object-src 'none'; frame-ancestors 'none'")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -26,6 +26,9 @@ pub const SCALE_DOWN_FRACTION: f64 = 0.5;
 pub const SEED_MAX_INSTANCES: u32 = 10;
 /// The most instances a policy may name.
 pub const MAX_INSTANCES: u32 = 1_000_000;
+/// The largest policy document read, JSON or an HPA manifest: 64 KiB (as much as a share link may
+/// inflate to). Real policies are a few hundred bytes, manifests a few KB.
+pub const MAX_POLICY_BYTES: usize = 64 * 1024;
 
 /// Why a policy document cannot be read or is out of range. Messages name the field.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -39,6 +42,11 @@ pub enum PolicyError {
     /// A field holds a value Headroom cannot use.
     #[error("{field}: {reason}")]
     Invalid { field: String, reason: String },
+}
+
+/// The message for a document over [`MAX_POLICY_BYTES`].
+pub(crate) fn too_large(len: usize) -> String {
+    format!("the document is {len} bytes; a policy is at most {MAX_POLICY_BYTES} bytes")
 }
 
 fn invalid(field: impl Into<String>, reason: impl Into<String>) -> PolicyError {
@@ -607,6 +615,9 @@ impl Policy {
     /// Reads Headroom's policy JSON, or the seed's `{"auto_scaling": {...}}` document; then
     /// [`validate`](Policy::validate)s it.
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
+        if text.len() > MAX_POLICY_BYTES {
+            return Err(PolicyError::Json(too_large(text.len())));
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::Json(e.to_string()))?;
         let policy = match value.get("auto_scaling") {
             Some(doc) if value.as_object().is_some_and(|o| o.len() == 1) => from_seed(doc)?,

@@ -9,8 +9,8 @@
 use serde::Deserialize;
 
 use super::policy::{
-    Hpa, HpaBehavior, HpaMetric, HpaRules, HpaSource, HpaTargetKind, Policy, PolicyError, RateKind, RatePolicy,
-    Redundancy, Scaler, SelectPolicy, VERSION,
+    too_large, Hpa, HpaBehavior, HpaMetric, HpaRules, HpaSource, HpaTargetKind, Policy, PolicyError, RateKind,
+    RatePolicy, Redundancy, Scaler, SelectPolicy, MAX_POLICY_BYTES, VERSION,
 };
 
 #[derive(Deserialize)]
@@ -132,10 +132,42 @@ fn quantity(field: &str, v: &serde_norway::Value) -> Result<f64, PolicyError> {
     }
 }
 
+/// The deepest nesting of YAML flow collections (`[`, `{`) read. Manifests nest a few levels;
+/// the YAML parser slows down quadratically with depth (100,000 `[` took 90 s in a debug build),
+/// so deeper documents are refused before parsing.
+const MAX_YAML_DEPTH: usize = 64;
+
+/// Refuses a manifest over [`MAX_POLICY_BYTES`] or nested deeper than [`MAX_YAML_DEPTH`]. Brackets
+/// are counted everywhere, quoted or not, with `]` and `}` never taking the count below zero: no
+/// quoting can hide depth from this check, and only absurd strings make it over-count.
+fn check_yaml_size_and_depth(text: &str) -> Result<(), PolicyError> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(PolicyError::Yaml(too_large(text.len())));
+    }
+    let (mut depth, mut line) = (0usize, 1usize);
+    for b in text.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(PolicyError::Yaml(format!(
+                        "nested more than {MAX_YAML_DEPTH} levels deep at line {line}; no manifest nests this deep"
+                    )));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 impl Policy {
     /// Reads a `HorizontalPodAutoscaler` manifest (autoscaling/v2) as an HPA policy, then
     /// [`validate`](Policy::validate)s it.
     pub fn from_hpa_yaml(text: &str) -> Result<Policy, PolicyError> {
+        check_yaml_size_and_depth(text)?;
         let m: Manifest = serde_norway::from_str(text).map_err(|e| PolicyError::Yaml(e.to_string()))?;
         if let Some(kind) = &m.kind {
             if kind != "HorizontalPodAutoscaler" {

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use super::limits::{MAX_LINE_BYTES, MAX_POINTS, MAX_SERIES};
 use super::text::{fast_decimal, parse_cell, split_fields, Cell, Lines};
 use super::{finish_series_spaced, source_stem, Diagnostics, Format, IngestError, Parsed};
 use crate::series::{Series, SeriesKind, Spacing};
@@ -47,11 +48,16 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
     let mut delimiter = None;
     if let Some((_, l)) = lines.peek() {
         if let Some(d) = l.trim().strip_prefix("sep=") {
-            delimiter = d.bytes().next();
+            // Only an ASCII delimiter: fields are split at byte positions, which must be character
+            // boundaries (a `sep=` followed by a multi-byte character is ignored; found by fuzzing).
+            delimiter = d.bytes().next().filter(u8::is_ascii);
             lines.next();
         }
     }
     let sample: Vec<(usize, &str)> = lines.clone().take(SAMPLE_LINES).collect();
+    if let Some(&(line, l)) = sample.iter().find(|(_, l)| l.len() > MAX_LINE_BYTES) {
+        return Err(too_long(line, l));
+    }
     let (first_line_no, first_line) = *sample.first().ok_or(IngestError::Empty)?;
     let delimiter = match delimiter.or_else(|| detect_delimiter(&sample)) {
         Some(d) => d,
@@ -59,19 +65,24 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
     };
 
     let mut fields = Vec::new();
-    let rows: Vec<(usize, Vec<Cow<str>>)> = sample
-        .iter()
-        .map(|&(no, l)| {
-            split_fields(l, delimiter, &mut fields);
-            (no, fields.clone())
-        })
-        .collect();
+    let mut rows: Vec<(usize, Vec<Cow<str>>)> = Vec::with_capacity(sample.len());
+    for &(no, l) in &sample {
+        split_fields(l, delimiter, &mut fields);
+        // Ten thousand columns would cost ten thousand series (and a detection pass over each).
+        if fields.len() > MAX_SERIES + 1 {
+            return Err(IngestError::TooManyColumns { line: no, count: fields.len(), max: MAX_SERIES + 1 });
+        }
+        rows.push((no, fields.clone()));
+    }
     let Some((ts_col, encoding)) = detect_time_column(&rows) else {
         if rows.len() == 1 {
             return Err(IngestError::NoUsableRows {
                 line: first_line_no,
                 first: "the file has a header but no data rows".to_string(),
             });
+        }
+        if let Some(e) = mixed_timestamps(&rows) {
+            return Err(e);
         }
         return Err(IngestError::NoTimestampColumn { line: first_line_no, sample: excerpt(first_line) });
     };
@@ -120,6 +131,9 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
     let sample_bytes: usize = sample.iter().map(|(_, l)| l.len() + 1).sum();
     let rows_guess = (text.len() / (sample_bytes / sample.len().max(1)).max(1)) + 16;
     let rows_guess = rows_guess + rows_guess / 20;
+    // Reading stops with an error past MAX_POINTS: never reserve more than that.
+    let max_rows = MAX_POINTS / value_cols.len().max(1);
+    let rows_guess = rows_guess.min(max_rows + 1);
     let mut cols: Vec<Column> =
         value_cols.iter().zip(names).map(|(&c, (name, unit))| Column::new(c, name, unit, rows_guess)).collect();
     let mut times: Vec<i64> = Vec::with_capacity(rows_guess);
@@ -148,7 +162,11 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
         while i < b.len() {
             let c = b[i];
             if c == delimiter {
-                cells.push(text.get(field_start..i).unwrap_or(""));
+                // Fields past the widest sample row are never read: a row of a million delimiters
+                // must not cost a million cells.
+                if cells.len() <= width {
+                    cells.push(text.get(field_start..i).unwrap_or(""));
+                }
                 field_start = i + 1;
             } else if c == b'\n' || c == b'\r' {
                 break;
@@ -161,6 +179,9 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
         pos = if b.get(i) == Some(&b'\r') && b.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
         let this_line = line_no;
         line_no += 1;
+        if line_end - line_start > MAX_LINE_BYTES {
+            return Err(too_long(this_line, text.get(line_start..line_end).unwrap_or("")));
+        }
         let line = text.get(line_start..line_end).unwrap_or("");
         if cells.is_empty() && line.bytes().all(|c| c.is_ascii_whitespace()) && line.trim().is_empty() {
             continue;
@@ -187,6 +208,15 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
             &mut cols,
             &mut diags,
         );
+        if times.len() > max_rows {
+            let points = times.len() * cols.len();
+            return Err(IngestError::TooManyPoints {
+                points,
+                series: cols.len(),
+                line: Some(this_line),
+                max: MAX_POINTS,
+            });
+        }
     }
 
     if times.is_empty() {
@@ -210,6 +240,18 @@ pub(super) fn parse(source: &str, text: &str, progress: &mut dyn FnMut(f64)) -> 
         series.push(col.finish(ts, &row_lines, &mut diags, spacing.as_ref()));
     }
     Ok(Parsed { format: Format::Delimited { delimiter: delimiter as char }, series, diagnostics: diags.finish() })
+}
+
+/// A line over [`MAX_LINE_BYTES`]: when it is long because it has over [`MAX_SERIES`] fields on
+/// one of the delimiters (a file of a million columns), that is what the error says.
+fn too_long(line: usize, text: &str) -> IngestError {
+    let fields =
+        1 + [b',', b';', b'\t', b'|'].iter().map(|&d| text.bytes().filter(|&b| b == d).count()).max().unwrap_or(0);
+    if fields > MAX_SERIES + 1 {
+        IngestError::TooManyColumns { line, count: fields, max: MAX_SERIES + 1 }
+    } else {
+        IngestError::LineTooLong { line, bytes: text.len(), max: MAX_LINE_BYTES }
+    }
 }
 
 /// Reads one row's fields: its timestamp (or a diagnostic and the row is skipped), then one cell
@@ -381,6 +423,38 @@ fn detect_time_column(rows: &[(usize, Vec<Cow<str>>)]) -> Option<(usize, TimeEnc
     vals.sort_by(f64::total_cmp);
     let unit = EpochUnit::guess(*vals.get(vals.len() / 2)?)?;
     Some((c, TimeEncoding::Epoch(unit)))
+}
+
+/// When no column reads as timestamps in 80 % of the sample, but one does in at least half of it
+/// (dates and epoch numbers counted together): a column of mixed or partly broken timestamps,
+/// named with the first row that does not read in its majority form.
+fn mixed_timestamps(rows: &[(usize, Vec<Cow<str>>)]) -> Option<IngestError> {
+    let data = rows.get(1..).filter(|d| d.len() >= 2)?;
+    let width = rows.iter().map(|(_, f)| f.len()).max()?;
+    let is_date = |s: &str| parse_datetime(s).is_some();
+    let is_epoch = |s: &str| s.trim().parse::<f64>().ok().and_then(EpochUnit::guess).is_some();
+    let count =
+        |c: usize, read: &dyn Fn(&str) -> bool| data.iter().filter(|(_, f)| f.get(c).is_some_and(|s| read(s))).count();
+    let (column, dates, epochs) = (0..width)
+        .map(|c| (c, count(c, &is_date), count(c, &|s| !is_date(s) && is_epoch(s))))
+        .max_by_key(|&(c, d, e)| (d + e, std::cmp::Reverse(c)))?;
+    if 2 * (dates + epochs) < data.len() || dates + epochs < 2 {
+        return None;
+    }
+    let majority: &dyn Fn(&str) -> bool = if dates >= epochs { &is_date } else { &is_epoch };
+    let (line, cell) = data.iter().find_map(|(no, f)| {
+        let cell = f.get(column).map_or("", |c| c.as_ref());
+        (!majority(cell)).then_some((*no, cell))
+    })?;
+    Some(IngestError::MixedTimestamps {
+        column: column + 1,
+        name: rows[0].1.get(column).map_or(String::new(), |h| excerpt(h)),
+        rows: data.len(),
+        dates,
+        epochs,
+        line,
+        sample: excerpt(cell),
+    })
 }
 
 /// Series names and units from the header. A lone value column with a generic header (`value`)

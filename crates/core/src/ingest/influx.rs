@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use super::limits::{MAX_LINE_BYTES, MAX_POINTS};
 use super::text::{parse_cell, split_fields, Cell, Lines};
 use super::{finish_series, source_stem, Diagnostics, Format, IngestError, Parsed};
 use crate::series::{Series, SeriesKind};
@@ -201,7 +202,12 @@ pub(super) fn parse(source: &str, text: &str) -> Result<Parsed, IngestError> {
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut rows = 0usize;
 
+    let mut points = 0usize;
+
     for (no, line) in Lines::new(text) {
+        if line.len() > MAX_LINE_BYTES {
+            return Err(IngestError::LineTooLong { line: no, bytes: line.len(), max: MAX_LINE_BYTES });
+        }
         if line.trim().is_empty() {
             block = None;
             ann = Annotations::default();
@@ -330,6 +336,10 @@ pub(super) fn parse(source: &str, text: &str) -> Result<Parsed, IngestError> {
             s.times.push(t);
             s.values.push(v);
             s.lines.push(no);
+            points += 1;
+        }
+        if points > MAX_POINTS {
+            return Err(IngestError::TooManyPoints { points, series: series.len(), line: Some(no), max: MAX_POINTS });
         }
     }
 

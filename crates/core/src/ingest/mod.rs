@@ -14,6 +14,7 @@ mod delimited;
 mod finish;
 mod influx;
 mod json;
+pub mod limits;
 mod text;
 
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,10 @@ use serde::{Deserialize, Serialize};
 use crate::series::Series;
 
 pub(crate) use finish::{finish_series, finish_series_spaced};
+pub use limits::{check_file_size, MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_POINTS, MAX_SERIES};
 pub use text::{parse_cell, Cell};
+
+use limits::{at_line, human_bytes, thousands};
 
 /// One problem found in the input, located as precisely as the format allows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,9 +136,96 @@ pub enum IngestError {
     /// No column holds timestamps in a form Headroom reads.
     #[error("not a time series: no column holds timestamps (line {line} reads \"{sample}\"); expected dates like 2014-02-14 14:27:00 or epoch seconds")]
     NoTimestampColumn { line: usize, sample: String },
+    /// A column that reads as timestamps in at least half of the sampled rows but not in 80 %: its
+    /// timestamps mix formats (dates and epoch numbers, or several date layouts) or are partly
+    /// broken. `line` is the first row not in the column's majority form.
+    #[error(
+        "not a time series Headroom can read: column {column} (\"{name}\") mixes timestamp formats: of {rows} rows sampled, {dates} read as dates and {epochs} as epoch numbers; line {line} reads \"{sample}\". Export the timestamps in one format"
+    )]
+    MixedTimestamps {
+        /// 1-based column.
+        column: usize,
+        /// Its header (or first cell).
+        name: String,
+        /// Data rows sampled.
+        rows: usize,
+        /// How many read as text dates.
+        dates: usize,
+        /// How many read as epoch numbers (and not as dates).
+        epochs: usize,
+        /// The first row not in the majority form.
+        line: usize,
+        /// Its cell.
+        sample: String,
+    },
     /// Timestamps found, but no other column holds numbers.
     #[error("not a time series: column {column} (\"{name}\") holds timestamps but no other column holds numbers")]
     NoValueColumn { column: usize, name: String },
+    /// The file is larger than [`MAX_FILE_BYTES`]; nothing of it was read.
+    #[error(
+        "{} is over the {} limit: export a shorter span, a coarser step or fewer series",
+        human_bytes(*.bytes, *.max), human_bytes(*.max, *.max)
+    )]
+    FileTooLarge {
+        /// The file's size in bytes.
+        bytes: u64,
+        /// [`MAX_FILE_BYTES`].
+        max: u64,
+    },
+    /// A line of a line-based format longer than [`MAX_LINE_BYTES`]: not a metric export.
+    #[error(
+        "line {} is {} bytes long, over the limit of {} bytes per line: not a metric export (a row is a few hundred bytes)",
+        thousands(*.line), thousands(*.bytes), thousands(*.max)
+    )]
+    LineTooLong {
+        /// 1-based line number.
+        line: usize,
+        /// Its length in bytes (without the line ending).
+        bytes: usize,
+        /// [`MAX_LINE_BYTES`].
+        max: usize,
+    },
+    /// A delimited file whose line has more columns than a timestamp and [`MAX_SERIES`] series.
+    #[error(
+        "line {} has {} columns; Headroom reads at most {} (a timestamp and {} series): export fewer series per file",
+        thousands(*.line), thousands(*.count), thousands(*.max), thousands(*.max - 1)
+    )]
+    TooManyColumns {
+        /// 1-based line number.
+        line: usize,
+        /// Its number of fields.
+        count: usize,
+        /// [`MAX_SERIES`] + 1.
+        max: usize,
+    },
+    /// More series than [`MAX_SERIES`] in one file.
+    #[error(
+        "this {format} file holds {} series; Headroom reads at most {} per file: export fewer series per file",
+        thousands(*.count), thousands(*.max)
+    )]
+    TooManySeries {
+        /// The format's label.
+        format: &'static str,
+        /// How many series it holds.
+        count: usize,
+        /// [`MAX_SERIES`].
+        max: usize,
+    },
+    /// More data points than [`MAX_POINTS`] in one file (all series together).
+    #[error(
+        "{} data points in {} series{}, over the limit of {} per file: export a shorter span or a coarser step",
+        thousands(*.points), thousands(*.series), at_line(.line), thousands(*.max)
+    )]
+    TooManyPoints {
+        /// Points read when the limit was passed (the whole file's when `line` is `None`).
+        points: usize,
+        /// Series they belong to.
+        series: usize,
+        /// The line at which reading stopped, for formats that check while reading.
+        line: Option<usize>,
+        /// [`MAX_POINTS`].
+        max: usize,
+    },
     /// Every data row was unusable; `first` is the first problem.
     #[error("no usable rows: every data row had a problem; the first, at line {line}: {first}")]
     NoUsableRows { line: usize, first: String },
@@ -149,6 +240,7 @@ pub fn parse(source: &str, bytes: &[u8]) -> Result<Parsed, IngestError> {
 /// [`parse`], reporting progress as a fraction in [0, 1] now and then (for a progress bar; the
 /// delimited reader reports every 64 Ki lines, the others at the end).
 pub fn parse_with_progress(source: &str, bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<Parsed, IngestError> {
+    check_file_size(bytes.len() as u64)?;
     let text = text::decode(bytes)?;
     let first = text.trim_start();
     let parsed = if first.starts_with('{') || first.starts_with('[') {
@@ -159,7 +251,7 @@ pub fn parse_with_progress(source: &str, bytes: &[u8], progress: &mut dyn FnMut(
         delimited::parse(source, &text, progress)
     };
     progress(1.0);
-    parsed
+    limits::check_parsed(parsed?)
 }
 
 /// The name a single-value file's series takes: the source's file stem (`dir/cpu.csv` → `cpu`).
