@@ -213,18 +213,7 @@ pub fn diagnostic_text(d: &Diagnostic) -> String {
     }
 }
 
-/// `1,234,567`
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use headroom_core::display::thousands;
 
 /// Three significant figures for big numbers, two decimals for small ones.
 pub fn short_num(v: f64) -> String {

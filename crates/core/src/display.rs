@@ -67,6 +67,19 @@ pub fn lttb(ts: &[i64], vs: &[f64], threshold: usize) -> (Vec<i64>, Vec<f64>) {
     (out_t, out_v)
 }
 
+/// `10000` → `10,000`: counts in messages and on the page.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 //! JSON nesting is bounded by serde_json (128 levels, [`IngestError::JsonTooDeep`]).
 
 use super::{IngestError, Parsed};
+use crate::display::thousands;
 
 /// The largest file Headroom reads: 1 GB (10^9 bytes). Larger files are refused before they are
 /// read ([`check_file_size`]); a file this size holds tens of millions of rows, more than
@@ -69,19 +70,6 @@ pub(crate) fn human_bytes(n: u64, max: u64) -> String {
     } else {
         short(n)
     }
-}
-
-/// `10000` → `10,000`.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// " by line 12" when the line is known.

@@ -25,7 +25,8 @@ pub(crate) use finish::{finish_series, finish_series_spaced};
 pub use limits::{check_file_size, MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_POINTS, MAX_SERIES};
 pub use text::{parse_cell, Cell};
 
-use limits::{at_line, human_bytes, thousands};
+use crate::display::thousands;
+use limits::{at_line, human_bytes};
 
 /// One problem found in the input, located as precisely as the format allows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
