@@ -9,6 +9,7 @@ TRUNK_VERSION=0.21.14
 # Must equal the `wasm-bindgen` crate pinned with `=` in Cargo.toml (and Trunk.toml's [tools]).
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0   # wasm-opt version_132, from the npm package `binaryen`
+CARGO_FUZZ_VERSION=0.13.1  # the fuzz smoke run (fuzz/run.sh)
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
@@ -78,6 +79,11 @@ setup_build() {
     if [ "${1:-}" = browser ]; then ensure_browser; fi
     say "cargo fetch (Trunk itself runs offline)"
     cargo fetch --quiet
+}
+
+# setup_fuzz: cargo-fuzz for fuzz/run.sh (libFuzzer is built from its crate; no other download).
+setup_fuzz() {
+    ensure_cargo_tool cargo-fuzz "$CARGO_FUZZ_VERSION" cargo-fuzz
 }
 
 build_app() {

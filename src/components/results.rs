@@ -103,6 +103,8 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
             Scatter::new()
                 .id("events")
                 .name("scale events")
+                // Squares: a filled rectangle draws faster than an arc, a thousand times per redraw.
+                .symbol(Symbol::Rect)
                 .symbol_size(5)
                 .item_style(ItemStyle::new().opacity(0.7))
                 .data(events),
@@ -112,9 +114,15 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
 }
 
 /// The instances chart as JSON, its scale events drawn in ECharts' large mode (one path for all
-/// the markers instead of one element each: a year of events redraws in a frame).
+/// the markers instead of one element each: a year of events redraws in a frame), and its zoom
+/// slider without the miniature of the data (redrawing it cost a fifth of each redraw).
 fn instances_json(chart: &Chart) -> String {
     let mut v = serde_json::to_value(chart).unwrap_or_default();
+    if let Some(zooms) = v.get_mut("dataZoom").and_then(|s| s.as_array_mut()) {
+        for z in zooms.iter_mut().filter(|z| z["type"] == "slider") {
+            z["showDataShadow"] = serde_json::Value::Bool(false);
+        }
+    }
     if let Some(series) = v.get_mut("series").and_then(|s| s.as_array_mut()) {
         for s in series.iter_mut().filter(|s| s["id"] == "events") {
             s["large"] = serde_json::Value::Bool(true);
@@ -133,13 +141,18 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // moved where the data never reaches) redraws nothing.
     let drawn = StoredValue::new(String::new());
     Effect::new(move |_| {
-        let chart = plan.with(|p| {
-            p.as_ref().and_then(|p| {
-                p.replay.as_ref().ok().map(|r| instances_chart(r, p.policy.min_instances, p.policy.max_instances))
+        // Timed as `headroom:build:instances`: the tracks thinned for display and the option as JSON.
+        let json = echarts::timed("headroom:build:instances", || {
+            plan.with(|p| {
+                p.as_ref().and_then(|p| {
+                    p.replay
+                        .as_ref()
+                        .ok()
+                        .map(|r| instances_json(&instances_chart(r, p.policy.min_instances, p.policy.max_instances)))
+                })
             })
         });
-        if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
-            let json = instances_json(&chart);
+        if let (Some(el), Some(json), true) = (node.get(), json, available) {
             if drawn.with_value(|d| *d == json) {
                 return;
             }

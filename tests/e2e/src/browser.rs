@@ -233,4 +233,27 @@ impl Browser {
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
     }
+
+    /// Sends the Chrome DevTools Protocol command `cmd` with `params` through chromedriver
+    /// (`goog/cdp/execute`) and returns its result, e.g. `Profiler.start` / `Profiler.stop`.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
+        self.client.issue_cmd(Cdp { cmd: cmd.to_string(), params }).await.map_err(|e| format!("{cmd}: {e}"))
+    }
+}
+
+/// A DevTools Protocol command, for [`Browser::cdp`].
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"cmd": self.cmd, "params": self.params}).to_string()))
+    }
 }

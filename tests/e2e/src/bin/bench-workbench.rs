@@ -52,6 +52,67 @@ const ROUND: &str = r#"
     }, 0);
 "#;
 
+/// With HEADROOM_PROFILE set, the timed rounds run under the DevTools sampling profiler: the
+/// profile goes to target/bench-workbench.cpuprofile (DevTools' Performance panel loads it) and the
+/// functions with the most time of their own, and in all (with what they call), are printed.
+fn report_profile(profile: &Value) {
+    let nodes = profile["nodes"].as_array().cloned().unwrap_or_default();
+    let name = |n: &Value| {
+        let f = &n["callFrame"];
+        let func = f["functionName"].as_str().filter(|s| !s.is_empty()).unwrap_or("(anonymous)");
+        let url = f["url"].as_str().unwrap_or("");
+        let file = url.rsplit('/').next().unwrap_or("");
+        if file.is_empty() {
+            func.to_string()
+        } else {
+            format!("{func} [{file}]")
+        }
+    };
+    let mut by_id = std::collections::HashMap::new();
+    let mut parent = std::collections::HashMap::new();
+    for n in &nodes {
+        let id = n["id"].as_i64().unwrap_or(0);
+        by_id.insert(id, name(n));
+        for c in n["children"].as_array().into_iter().flatten() {
+            parent.insert(c.as_i64().unwrap_or(0), id);
+        }
+    }
+    let samples = profile["samples"].as_array().cloned().unwrap_or_default();
+    let deltas = profile["timeDeltas"].as_array().cloned().unwrap_or_default();
+    let mut own: std::collections::HashMap<String, f64> = Default::default();
+    let mut all: std::collections::HashMap<String, f64> = Default::default();
+    for (s, d) in samples.iter().zip(deltas.iter().skip(1).chain(std::iter::once(&json!(0)))) {
+        let (mut id, us) = (s.as_i64().unwrap_or(0), d.as_f64().unwrap_or(0.0));
+        *own.entry(by_id.get(&id).cloned().unwrap_or_default()).or_default() += us;
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            let n = by_id.get(&id).cloned().unwrap_or_default();
+            if seen.insert(n.clone()) {
+                *all.entry(n).or_default() += us;
+            }
+            match parent.get(&id) {
+                Some(&p) => id = p,
+                None => break,
+            }
+        }
+    }
+    let busy: f64 =
+        own.iter().filter(|(k, _)| !k.starts_with("(idle)") && !k.starts_with("(program)")).map(|(_, v)| v).sum();
+    let top = |m: &std::collections::HashMap<String, f64>, what: &str| {
+        let mut v: Vec<_> = m.iter().collect();
+        v.sort_by(|a, b| b.1.total_cmp(a.1));
+        println!("  profile, {what} (ms over the timed rounds; busy {:.0} ms):", busy / 1000.0);
+        for (k, us) in v.into_iter().take(40) {
+            println!("    {:>8.1}  {k}", us / 1000.0);
+        }
+    };
+    top(&own, "own time");
+    top(&all, "with callees");
+    let out = workspace().join("target/bench-workbench.cpuprofile");
+    let _ = std::fs::write(&out, profile.to_string());
+    println!("  profile written to {}", out.display());
+}
+
 #[tokio::main]
 async fn main() {
     let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(105_120);
@@ -76,6 +137,16 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     b.js("performance.clearMeasures()", vec![]).await;
+    let profiling = std::env::var_os("HEADROOM_PROFILE").is_some();
+    if profiling {
+        for (cmd, params) in [
+            ("Profiler.enable", json!({})),
+            ("Profiler.setSamplingInterval", json!({"interval": 50})),
+            ("Profiler.start", json!({})),
+        ] {
+            b.cdp(cmd, params).await.expect("the profiler starts");
+        }
+    }
     let mut changed = Vec::new();
     let mut same = Vec::new();
     let mut split: Vec<Vec<f64>> = Vec::new();
@@ -96,6 +167,20 @@ async fn main() {
             same.push(n);
         }
     }
+    if profiling {
+        let profile = b.cdp("Profiler.stop", json!({})).await.expect("a profile");
+        report_profile(&profile["profile"]);
+        // The instances chart's option at two neighbouring thresholds, for experiments outside
+        // the app (target/instances-option-<threshold>.json).
+        for v in [40, 41] {
+            b.client.execute_async(ROUND, vec![json!(v), json!(false)]).await.expect("a change");
+            let o = b
+                .js("return JSON.stringify(echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption())", vec![])
+                .await;
+            let _ =
+                std::fs::write(workspace().join(format!("target/instances-option-{v}.json")), o.as_str().unwrap_or(""));
+        }
+    }
     let replay: Vec<f64> = serde_json::from_value(
         b.js("return performance.getEntriesByName('headroom:replay').map(e => e.duration)", vec![]).await,
     )
@@ -111,10 +196,12 @@ async fn main() {
     };
     let (lines, instances) = (measure("headroom:draw:lines").await, measure("headroom:draw:instances").await);
     let option = measure("headroom:option").await;
+    let build = measure("headroom:build:instances").await;
     println!(
-        "  drawing: metric chart's lines p50 {:.1} ms ({} runs); instances chart p50 {:.1} ms ({} runs), of which its option (JSON) p50 {:.1} ms",
+        "  drawing: metric chart's lines p50 {:.1} ms ({} runs); instances chart: its option built (tracks thinned, JSON) p50 {:.1} ms, drawn p50 {:.1} ms ({} runs), of which JSON.parse p50 {:.1} ms",
         percentile(&lines, 0.5),
         lines.len(),
+        percentile(&build, 0.5),
         percentile(&instances, 0.5),
         instances.len(),
         percentile(&option, 0.5),
