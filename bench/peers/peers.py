@@ -405,8 +405,9 @@ def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | N
                 r["seconds"] = sec
                 entry["models"][pname] = r
             # Headroom reads the same rows, unchanged, from a file of the training part.
-            # One step more than the window: a grid aligned to the epoch may start before the held-out stamps.
-            horizon = f"{((test_t[-1] - times[n_train - 1]) + step).total_seconds() / 60:.0f}m"
+            # The same horizon as the peers: headroom's forecast steps start one step after the last
+            # training point (on the series' own phase), so they fall on the held-out stamps.
+            horizon = f"{(test_t[-1] - times[n_train - 1]).total_seconds() / 60:.0f}m"
             with tempfile.TemporaryDirectory() as tmp:
                 train_file = Path(tmp) / Path(rel).name
                 train_file.write_text("\n".join(lines[: n_train + 1]) + "\n")
