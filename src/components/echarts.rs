@@ -60,6 +60,21 @@ pub fn on_finished(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
     instance(el).is_some_and(|i| i.on("finished", handler).is_ok())
 }
 
+/// Calls `handler` with the legend entry's name and whether it is now shown, each time the user
+/// toggles an entry of the legend of the chart in `el`. `handler` must live as long as the chart.
+/// False if there is no chart yet.
+pub fn on_legend_toggle(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
+    instance(el).is_some_and(|i| i.on("legendselectchanged", handler).is_ok())
+}
+
+/// For an [`on_legend_toggle`] handler: the toggled entry's name and whether it is now shown.
+pub fn legend_toggled(event: &JsValue) -> Option<(String, bool)> {
+    let name = js_sys::Reflect::get(event, &"name".into()).ok()?.as_string()?;
+    let selected = js_sys::Reflect::get(event, &"selected".into()).ok()?;
+    let shown = js_sys::Reflect::get(&selected, &name.as_str().into()).ok()?.as_bool().unwrap_or(true);
+    Some((name, shown))
+}
+
 /// Whether the chart library loaded.
 pub fn available() -> bool {
     web_sys::window().is_some_and(|w| js_sys::Reflect::get(&w, &"echarts".into()).is_ok_and(|e| e.is_object()))

@@ -18,6 +18,7 @@ use headroom_core::Series;
 use leptos::html::Div;
 use leptos::prelude::*;
 use serde_json::json;
+use wasm_bindgen::JsValue;
 
 use super::echarts;
 use crate::state::plan::core_metric;
@@ -28,6 +29,13 @@ const GRID: (i32, i32, i32, i32) = (56, 24, 40, 64);
 
 /// History and forecast share one colour (the forecast dashed): one series continued.
 const HISTORY_COLOR: &str = "#3b6fd4";
+
+/// Scale-up lines (and targets) are red, scale-down lines green.
+const UP_COLOR: &str = "#d13438";
+const DOWN_COLOR: &str = "#2e8540";
+
+/// The legend entry of the policy's lines (toggling it shows or hides them).
+pub const LINES_LEGEND: &str = "policy lines";
 
 /// The most points drawn per line (display only): about two per pixel of a wide chart, and few
 /// enough that a redraw while a slider moves stays within a frame.
@@ -94,8 +102,16 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
                 .data(points(&series.timestamps, &series.values, MAX_HISTORY_POINTS)),
         );
     // The policy's lines are laid over the chart (see the module docs); this empty series holds them
-    // only while the chart is saved as PNG.
-    chart = chart.series(Line::new().id("lines").name("policy").show_symbol(false).data(Vec::<CompositeValue>::new()));
+    // only while the chart is saved as PNG, and its legend entry shows or hides them.
+    chart = chart.series(
+        Line::new()
+            .id("lines")
+            .name(LINES_LEGEND)
+            .show_symbol(false)
+            .item_style(ItemStyle::new().color(UP_COLOR))
+            .line_style(LineStyle::new().type_(LineStyleType::Dashed).color(UP_COLOR))
+            .data(Vec::<CompositeValue>::new()),
+    );
     if let Some(f) = forecast {
         chart = band(chart, f, &f.lower_95, &f.upper_95, "95 % interval", 0.15);
         chart = band(chart, f, &f.lower_80, &f.upper_80, "80 % interval", 0.25);
@@ -167,9 +183,9 @@ pub fn axis_range(percent: bool, data_max: f64, lines: &[(String, f64)]) -> (ser
 /// A line's colour: scale-up lines (and targets) red, scale-down lines green.
 fn line_color(name: &str) -> &'static str {
     if name.contains("down") {
-        "#2e8540"
+        DOWN_COLOR
     } else {
-        "#d13438"
+        UP_COLOR
     }
 }
 
@@ -237,6 +253,9 @@ pub fn MetricChart(
     // zoom, a resize).
     let layout = RwSignal::new(0u32);
     let on_finished = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut()>>);
+    // The legend's "policy lines" entry shows or hides the lines.
+    let lines_shown = RwSignal::new(true);
+    let on_legend = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut(JsValue)>>);
     let lines_now = Memo::new(move |_| series.with(|s| policy.with(|p| lines(p, metric.get(), s.as_ref()))));
     // The value axis: its range set only when it changes (a line above the data raises it).
     Effect::new(move |_| {
@@ -258,6 +277,18 @@ pub fn MetricChart(
                     on_finished.set_value(Some(handler));
                 }
             }
+            if on_legend.with_value(Option::is_none) {
+                let handler = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+                    if let Some((name, shown)) = echarts::legend_toggled(&event) {
+                        if name == LINES_LEGEND {
+                            lines_shown.set(shown);
+                        }
+                    }
+                });
+                if echarts::on_legend_toggle(&el, wasm_bindgen::JsCast::unchecked_ref(handler.as_ref())) {
+                    on_legend.set_value(Some(handler));
+                }
+            }
         }
     });
     // The lines where the axis puts them: (label, colour, pixels from the chart's top).
@@ -265,6 +296,9 @@ pub fn MetricChart(
         layout.track();
         drawn.track();
         let Some(el) = node.get() else { return Vec::new() };
+        if !lines_shown.get() {
+            return Vec::new();
+        }
         let bottom = f64::from(el.client_height()) - f64::from(GRID.3);
         echarts::timed("headroom:draw:lines", || {
             lines_now.with(|ls| {
@@ -281,7 +315,7 @@ pub fn MetricChart(
     // A PNG gets the lines drawn into the chart while it is saved.
     let for_png = Callback::new(move |on: bool| {
         if let Some(el) = node.get_untracked() {
-            let lines = if on { lines_now.get_untracked() } else { Vec::new() };
+            let lines = if on && lines_shown.get_untracked() { lines_now.get_untracked() } else { Vec::new() };
             let _ = echarts::patch(&el, &lines_patch(&lines));
         }
     });
