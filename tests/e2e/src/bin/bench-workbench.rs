@@ -6,7 +6,9 @@
 //! then each chart's renderer is flushed). The app's own `headroom:replay` User Timing entries
 //! give the policy replay alone (wasm). The peer, measured in the same run, is an input event that
 //! reaches no listener (the same round trip without the work). Prints the figures and writes them to
-//! target/bench-workbench.json.
+//! target/bench-workbench.json. With HEADROOM_PROFILE=1 the rounds run under the DevTools profiler
+//! (see `report_profile`), and the instances chart's option at two thresholds is saved afterwards
+//! for experiments outside the app.
 
 use std::time::Duration;
 
@@ -170,16 +172,6 @@ async fn main() {
     if profiling {
         let profile = b.cdp("Profiler.stop", json!({})).await.expect("a profile");
         report_profile(&profile["profile"]);
-        // The instances chart's option at two neighbouring thresholds, for experiments outside
-        // the app (target/instances-option-<threshold>.json).
-        for v in [40, 41] {
-            b.client.execute_async(ROUND, vec![json!(v), json!(false)]).await.expect("a change");
-            let o = b
-                .js("return JSON.stringify(echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption())", vec![])
-                .await;
-            let _ =
-                std::fs::write(workspace().join(format!("target/instances-option-{v}.json")), o.as_str().unwrap_or(""));
-        }
     }
     let replay: Vec<f64> = serde_json::from_value(
         b.js("return performance.getEntriesByName('headroom:replay').map(e => e.duration)", vec![]).await,
@@ -240,6 +232,18 @@ async fn main() {
         percentile(&replay, 0.5),
         percentile(&replay, 0.95)
     );
+    if profiling {
+        // The instances chart's option at two neighbouring thresholds, for experiments outside
+        // the app (target/instances-option-<threshold>.json).
+        for v in [40, 41] {
+            b.client.execute_async(ROUND, vec![json!(v), json!(false)]).await.expect("a change");
+            let o = b
+                .js("return JSON.stringify(echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption())", vec![])
+                .await;
+            let _ =
+                std::fs::write(workspace().join(format!("target/instances-option-{v}.json")), o.as_str().unwrap_or(""));
+        }
+    }
     // Phase 2, a fresh page: fitting in the browser, on the very series the native bench and the
     // Python peers use (`forecast::synthetic::daily_weekly(105_120, 5 min, 42)`), as a request-rate
     // export so that it is the only metric fitted; horizon 1 day, as the peers.
