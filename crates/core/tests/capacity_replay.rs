@@ -90,6 +90,25 @@ fn fast_path_equals_the_reference_on_real_data_for_every_controller() {
     let mut seed_warm = Policy::from_json(&fixture("seed.json")).unwrap();
     seed_warm.warmup_s = 150.0;
     policies.push(("seed.json + warm-up", seed_warm));
+    // Threshold variants for the steady-step pass-over: one datapoint, N of M over shorter
+    // periods, and a scale-down threshold the data stays under (down alarms fire at the minimum).
+    for (label, (n, m, period_s), (up, down)) in [
+        ("1 of 1", (1, 1, 60.0), (60.0, None)),
+        ("2 of 5 every 45 s", (2, 5, 45.0), (60.0, Some(30.0))),
+        ("mostly below scale-down", (3, 3, 60.0), (95.0, Some(90.0))),
+    ] {
+        let mut p = Policy::from_json(&fixture("seed.json")).unwrap();
+        if let Scaler::Threshold(t) = &mut p.scaler {
+            t.evaluation.periods = n;
+            t.evaluation.of = m;
+            t.evaluation.period_s = period_s;
+            if let Some(c) = &mut t.cpu {
+                c.scale_up = up;
+                c.scale_down = down;
+            }
+        }
+        policies.push((label, p));
+    }
     for file in CPU_FILES {
         let s = nab(file);
         let prepared = Prepared::new(&cpu_inputs(&s, 4)).unwrap();

@@ -32,6 +32,20 @@ impl History {
         self.bits.count_ones() >= self.n
     }
 
+    /// Every datapoint held equals `breach` (and so does the newest): pushing `breach` again
+    /// changes nothing.
+    #[inline]
+    pub(crate) fn steady_at(&self, breach: bool) -> bool {
+        self.last == breach && self.bits == if breach { self.mask } else { 0 }
+    }
+
+    /// [`fires`](History::fires) for a history that is [`steady_at`](History::steady_at)
+    /// `breach` (M breaching datapoints or none), without counting them.
+    #[inline]
+    pub(crate) fn fires_steady(&self, breach: bool) -> bool {
+        (if breach { self.m } else { 0 }) >= self.n
+    }
+
     fn shifted(&self, k: u32) -> u32 {
         if k >= 32 {
             return if self.last { self.mask } else { 0 };
@@ -92,6 +106,27 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_steady_history_is_left_as_it_is_and_fires_as_counted() {
+        for (n, m) in [(1, 1), (2, 3), (3, 3), (5, 32), (32, 32)] {
+            for breach in [false, true] {
+                let mut h = History::new(n, m);
+                assert_eq!(h.steady_at(breach), !breach, "{n} of {m}: a new history holds no breach");
+                for _ in 0..m {
+                    h.push(breach);
+                }
+                assert!(h.steady_at(breach) && !h.steady_at(!breach), "{n} of {m}, {breach}");
+                assert_eq!(h.fires_steady(breach), h.fires(), "{n} of {m}, {breach}");
+                let before = h.bits;
+                h.push(breach);
+                assert_eq!(h.bits, before);
+                h.push(!breach);
+                assert!(!h.steady_at(breach), "{n} of {m}, {breach}: the newest differs");
+                assert_eq!(h.steady_at(!breach), m == 1, "{n} of {m}, {breach}: older ones differ");
             }
         }
     }

@@ -36,8 +36,10 @@
 //! Within a data step the metrics are constant, so a controller can prove that the next ticks
 //! change nothing (history uniform, no window or cooldown about to expire, no instance about to
 //! become ready). Those ticks are skipped in O(1), with the controller's history updated as if they
-//! had run: [`Prepared::run`] and the tick-by-tick [`Prepared::run_reference`] give identical
-//! replays.
+//! had run; and a step in which every tick would leave the controller exactly as it is
+//! ([`Controller::steady`]: a threshold controller whose alarm histories already hold the step's
+//! datapoints and fire nothing) is passed over whole. [`Prepared::run`] and the tick-by-tick
+//! [`Prepared::run_reference`] give identical replays.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -468,6 +470,14 @@ impl Prepared {
             peak_req = peak_req.max(req);
             let mut view = View::new(d, &self.has, &s.fleet, max, min);
             let mut breach = f64::from(s.fleet.ready) < req;
+            // Fast path: with nothing warming and a controller that every tick of this step would
+            // leave as it is, the step's ticks are passed over at once.
+            if s.fast && s.next_tick < step_end && s.fleet.warming.is_empty() && s.ctl.steady(&view) {
+                let ticks = (step_end - s.next_tick + p - 1) / p;
+                s.next_tick += ticks * p;
+                acc.account(step_end, n_fleet, breach);
+                continue;
+            }
             loop {
                 let next_ready = s.fleet.warming.front().map_or(i64::MAX, |w| w.0);
                 if next_ready < step_end && next_ready <= s.next_tick {
@@ -682,6 +692,12 @@ pub(crate) trait Controller: Clone {
     /// The `count` ticks after the last one, up to and including `last`, saw the same inputs and
     /// changed nothing: update history as they would have.
     fn skip(&mut self, last: i64, count: i64);
+    /// Whether a tick seeing `v` would change nothing at all, neither the count nor the
+    /// controller's own state (so any number of such ticks can be passed over). Never claiming it
+    /// is always correct.
+    fn steady(&self, _v: &View) -> bool {
+        false
+    }
     /// The instances (unclamped, before redundancy) that bring every targeted metric to its
     /// target, for demand `d` (see [`View::demand`]).
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64;

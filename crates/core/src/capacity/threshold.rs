@@ -144,6 +144,21 @@ impl Controller for ThresholdCtl {
         Tick::Quiet(until.min(self.next_flip(now)))
     }
 
+    fn steady(&self, v: &View) -> bool {
+        // A tick would push the same datapoints again (every history already uniform with them),
+        // no up alarm fires, and the down alarms do not all fire while the count can still drop.
+        let mut all_down = !self.rules.is_empty();
+        for r in &self.rules {
+            let x = v.value[r.metric.index()];
+            let (up, down) = (x > r.up_at, x < r.down_at);
+            if !r.up.steady_at(up) || r.up.fires_steady(up) || !r.down.steady_at(down) {
+                return false;
+            }
+            all_down &= r.down.fires_steady(down);
+        }
+        !(all_down && v.base > v.min)
+    }
+
     fn skip(&mut self, _last: i64, count: i64) {
         for r in &mut self.rules {
             r.up.repeat(count);
