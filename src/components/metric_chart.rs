@@ -35,7 +35,7 @@ const UP_COLOR: &str = "#d13438";
 const DOWN_COLOR: &str = "#2e8540";
 
 /// The legend entry of the policy's lines (toggling it shows or hides them).
-pub const LINES_LEGEND: &str = "policy lines";
+const LINES_LEGEND: &str = "policy lines";
 
 /// The most points drawn per line (display only): about two per pixel of a wide chart, and few
 /// enough that a redraw while a slider moves stays within a frame.

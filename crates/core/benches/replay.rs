@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use headroom_core::capacity::{HistoryInstances, Metric, MetricColumns, Policy, Prepared, ReplayInputs};
+use headroom_core::capacity::{HistoryInstances, MetricColumns, Policy, Prepared, ReplayInputs};
 use headroom_core::{parse, regularise, Aggregation};
 
 const STEPS: usize = 105_120;
@@ -34,27 +34,9 @@ fn year_of_cpu() -> ReplayInputs {
     }
 }
 
-/// The workbench benchmark's data (`synth::usage_csv_every`, a year at 5 min): CPU %, memory %,
-/// latency (ms, read as seconds here) and requests/s, all four metrics the seed's policy reads.
-fn year_of_usage() -> ReplayInputs {
-    let csv = headroom_core::synth::usage_csv_every(STEPS, STEP_MS / 1000, 42);
-    let parsed = parse("usage.csv", &csv).expect("parses");
-    let mut metrics = MetricColumns::default();
-    let mut timestamps = Vec::new();
-    for s in &parsed.series {
-        let r = regularise(s, STEP_MS, Aggregation::Mean).expect("regularises");
-        let m = match s.name.as_str() {
-            n if n.contains("cpu") => Metric::Cpu,
-            n if n.contains("mem") => Metric::Memory,
-            n if n.contains("latency") => Metric::ResponseTime,
-            _ => Metric::RequestRate,
-        };
-        let scale = if m == Metric::ResponseTime { 0.001 } else { 1.0 };
-        metrics.set(m, r.values.iter().map(|v| v * scale).collect());
-        timestamps = r.timestamps;
-    }
-    ReplayInputs { timestamps, metrics, instances: HistoryInstances::Constant(4), forecast: None }
-}
+/// The seed's document with the CPU threshold at 45 %: the workbench benchmark's thresholds.
+const WORKBENCH_POLICY: &str =
+    r#"{"auto_scaling": {"triggers": {"cpu_usage": 45, "memory_usage": 80, "response_time": "2s"}}}"#;
 
 fn policies() -> Vec<(&'static str, Policy)> {
     let hpa = Policy::from_hpa_yaml(
@@ -98,13 +80,9 @@ fn bench(c: &mut Criterion) {
         });
     }
     // The workbench's case: the seed's thresholds over four metrics, CPU threshold at 45 %.
-    let usage = Prepared::new(&year_of_usage()).expect("prepares");
-    let mut seed = policies().remove(1).1;
-    if let headroom_core::capacity::Scaler::Threshold(t) = &mut seed.scaler {
-        if let Some(r) = &mut t.cpu {
-            r.scale_up = 45.0;
-        }
-    }
+    let usage =
+        Prepared::new(&headroom_core::synth::usage_replay_inputs(STEPS, STEP_MS / 1000, 42, 4)).expect("prepares");
+    let seed = Policy::from_json(WORKBENCH_POLICY).expect("the seed's document");
     let r = usage.run(&seed).expect("runs");
     eprintln!("threshold, 4 metrics: {} events, peak {}", r.history.events.len(), r.history.summary.peak);
     g.bench_with_input(BenchmarkId::new("run", "threshold_4_metrics"), &seed, |b, p| {

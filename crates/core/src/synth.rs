@@ -52,6 +52,27 @@ pub fn usage_csv_every(rows: usize, step_s: i64, seed: u64) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The workbench benchmark's replay inputs: [`usage_csv_every`] parsed, each series fed to the
+/// metric of its kind (CPU, memory, latency, requests) and aligned the way the app and
+/// `headroom simulate` align them ([`crate::capacity::inputs::align`]: one grid, latency in
+/// seconds), with `instances` running during the history.
+pub fn usage_replay_inputs(rows: usize, step_s: i64, seed: u64, instances: u32) -> crate::capacity::ReplayInputs {
+    use crate::capacity::inputs::{align, Sources};
+    use crate::capacity::{HistoryInstances, Metric};
+    use crate::SeriesKind;
+    let parsed = crate::parse("usage.csv", &usage_csv_every(rows, step_s, seed)).expect("the synthetic CSV parses");
+    let mut sources = Sources::default();
+    for (metric, kind) in [
+        (Metric::Cpu, SeriesKind::Cpu),
+        (Metric::Memory, SeriesKind::Memory),
+        (Metric::ResponseTime, SeriesKind::Latency),
+        (Metric::RequestRate, SeriesKind::RequestRate),
+    ] {
+        sources.series[metric.index()] = parsed.series.iter().find(|s| s.kind == kind);
+    }
+    align(&sources, HistoryInstances::Constant(instances)).expect("the synthetic series align").inputs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +91,20 @@ mod tests {
         let year = crate::parse("year.csv", &usage_csv_every(105_120, 300, 7)).unwrap();
         let st = year.series[0].stats().unwrap();
         assert_eq!((st.points, st.step_ms), (105_120, 300_000));
+    }
+
+    #[test]
+    fn the_replay_inputs_feed_every_metric_with_latency_in_seconds() {
+        let inputs = usage_replay_inputs(2_000, 300, 7, 4);
+        assert_eq!(inputs.timestamps.len(), 2_000);
+        let m = &inputs.metrics;
+        for (name, col) in
+            [("cpu", &m.cpu), ("memory", &m.memory), ("latency", &m.response_time), ("requests", &m.request_rate)]
+        {
+            assert_eq!(col.as_ref().map(Vec::len), Some(2_000), "{name}");
+        }
+        // latency_ms is read in seconds: tens to hundreds of milliseconds.
+        let lat = m.response_time.as_ref().unwrap();
+        assert!(lat.iter().all(|&v| v > 0.0 && v < 5.0), "{:?}", &lat[..5]);
     }
 }

@@ -293,20 +293,13 @@ async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_
     assert!(last > peak, "a CPU threshold of 35 % should need more instances than 75 % ({last} vs {peak})");
     // The legend's "policy lines" entry hides the lines, and brings them back.
     let toggle = "echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).dispatchAction({type: 'legendToggleSelect', name: 'policy lines'})";
-    b.js(toggle, vec![]).await;
-    b.eventually(
-        "the lines hidden",
-        "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.children.length === 0",
-        vec![],
-    )
-    .await;
-    b.js(toggle, vec![]).await;
-    b.eventually(
-        "the lines back",
-        "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.textContent.includes('scale up 35')",
-        vec![],
-    )
-    .await;
+    for (what, shown) in [
+        ("the lines hidden", "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.children.length === 0"),
+        ("the lines back", "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.textContent.includes('scale up 35')"),
+    ] {
+        b.js(toggle, vec![]).await;
+        b.eventually(what, shown, vec![]).await;
+    }
     b.close().await;
 }
 

@@ -10,6 +10,7 @@
 //! (see `report_profile`), and the instances chart's option at two thresholds is saved afterwards
 //! for experiments outside the app.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use headroom_e2e::browser::{workspace, Browser, Locator};
@@ -70,8 +71,8 @@ fn report_profile(profile: &Value) {
             format!("{func} [{file}]")
         }
     };
-    let mut by_id = std::collections::HashMap::new();
-    let mut parent = std::collections::HashMap::new();
+    let mut by_id = HashMap::new();
+    let mut parent = HashMap::new();
     for n in &nodes {
         let id = n["id"].as_i64().unwrap_or(0);
         by_id.insert(id, name(n));
@@ -81,12 +82,12 @@ fn report_profile(profile: &Value) {
     }
     let samples = profile["samples"].as_array().cloned().unwrap_or_default();
     let deltas = profile["timeDeltas"].as_array().cloned().unwrap_or_default();
-    let mut own: std::collections::HashMap<String, f64> = Default::default();
-    let mut all: std::collections::HashMap<String, f64> = Default::default();
+    let mut own: HashMap<String, f64> = Default::default();
+    let mut all: HashMap<String, f64> = Default::default();
     for (s, d) in samples.iter().zip(deltas.iter().skip(1).chain(std::iter::once(&json!(0)))) {
         let (mut id, us) = (s.as_i64().unwrap_or(0), d.as_f64().unwrap_or(0.0));
         *own.entry(by_id.get(&id).cloned().unwrap_or_default()).or_default() += us;
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         loop {
             let n = by_id.get(&id).cloned().unwrap_or_default();
             if seen.insert(n.clone()) {
@@ -100,7 +101,7 @@ fn report_profile(profile: &Value) {
     }
     let busy: f64 =
         own.iter().filter(|(k, _)| !k.starts_with("(idle)") && !k.starts_with("(program)")).map(|(_, v)| v).sum();
-    let top = |m: &std::collections::HashMap<String, f64>, what: &str| {
+    let top = |m: &HashMap<String, f64>, what: &str| {
         let mut v: Vec<_> = m.iter().collect();
         v.sort_by(|a, b| b.1.total_cmp(a.1));
         println!("  profile, {what} (ms over the timed rounds; busy {:.0} ms):", busy / 1000.0);
