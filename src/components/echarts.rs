@@ -29,6 +29,9 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn resize(this: &Instance) -> Result<(), JsValue>;
 
+    #[wasm_bindgen(method, js_name = getHeight)]
+    fn get_height(this: &Instance) -> f64;
+
     #[wasm_bindgen(method, catch, js_name = getDataURL)]
     fn get_data_url(this: &Instance, opts: &JsValue) -> Result<String, JsValue>;
 
@@ -52,6 +55,12 @@ pub fn y_pixel(el: &web_sys::Element, value: f64) -> Option<f64> {
     let finder = js_sys::Object::new();
     js_sys::Reflect::set(&finder, &"yAxisIndex".into(), &0.into()).ok()?;
     instance(el)?.convert_to_pixel(&finder, value).ok()?.as_f64().filter(|y| y.is_finite())
+}
+
+/// The height of the chart in `el` in pixels, as the chart last measured it (reading it does not
+/// make the browser lay the page out again, as reading the element's own height would).
+pub fn height(el: &web_sys::Element) -> Option<f64> {
+    instance(el).map(|i| i.get_height()).filter(|h| h.is_finite())
 }
 
 /// Calls `handler` each time the chart in `el` has finished drawing (after a redraw, a zoom or a
@@ -126,27 +135,57 @@ pub fn render(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> 
 /// Draws `chart` into `el` keeping what the user did to the chart (zoom, hidden legend entries):
 /// the series are replaced, everything else merged. For redraws of a chart already shown.
 pub fn update(el: &web_sys::Element, chart: &Chart) -> Result<Instance, String> {
-    update_json(el, &serde_json::to_string(chart).map_err(|e| e.to_string())?)
+    update_option(el, &option(chart)?)
 }
 
-/// [`update`] with the chart as JSON (see [`option_from_json`]).
-pub fn update_json(el: &web_sys::Element, json: &str) -> Result<Instance, String> {
+/// [`update`] with the chart as a JSON value without its points, and the points of each series,
+/// flat (`[x0, y0, x1, y1, …]`) by series id: they go to the chart as `Float64Array`s, which
+/// ECharts takes as they are (plain arrays it copies, point by point, at every update).
+pub fn update_with_data(
+    el: &web_sys::Element,
+    option: &serde_json::Value,
+    data: &[(&str, Vec<f64>)],
+) -> Result<Instance, String> {
+    let option = timed("headroom:option", || -> Result<JsValue, String> {
+        let value = option_from_json(&option.to_string())?;
+        let series = js_sys::Reflect::get(&value, &"series".into()).map_err(js_error)?;
+        for s in js_sys::Array::from(&series).iter() {
+            let id = js_sys::Reflect::get(&s, &"id".into()).ok().and_then(|id| id.as_string());
+            if let Some((_, points)) = data.iter().find(|(k, _)| Some(*k) == id.as_deref()) {
+                let typed = js_sys::Float64Array::from(&points[..]);
+                js_sys::Reflect::set(&s, &"data".into(), &typed).map_err(js_error)?;
+                // A typed array's points are flat: ECharts needs to be told there are two values each.
+                let dimensions = js_sys::Array::of2(&"x".into(), &"y".into());
+                js_sys::Reflect::set(&s, &"dimensions".into(), &dimensions).map_err(js_error)?;
+            }
+        }
+        Ok(value)
+    })?;
+    update_option(el, &option)
+}
+
+fn update_option(el: &web_sys::Element, option: &JsValue) -> Result<Instance, String> {
     // Series keep their ids from one draw to the next, so ECharts updates their views in place.
-    let option = timed("headroom:option", || option_from_json(json))?;
     let existing = get_instance_by_dom(el).map_err(js_error)?;
     let inst: Instance = if existing.is_object() {
         existing.unchecked_into()
     } else {
         let theme = if prefers_dark() { JsValue::from_str("dark") } else { JsValue::NULL };
         let inst = init(el, theme).map_err(js_error)?;
-        inst.set_option(&option, true).map_err(js_error)?;
+        inst.set_option(option, true).map_err(js_error)?;
         return Ok(inst);
     };
-    let opts = js_sys::Object::new();
-    let replace = js_sys::Array::of1(&JsValue::from_str("series"));
-    js_sys::Reflect::set(&opts, &"replaceMerge".into(), &replace).map_err(js_error)?;
-    inst.set_option_with(&option, &opts).map_err(js_error)?;
+    set_replacing(&inst, option, &["series"])?;
     Ok(inst)
+}
+
+/// Sets `option` on `inst`, the components named in `replace` replaced (ones missing from
+/// `option` removed), everything else merged.
+fn set_replacing(inst: &Instance, option: &JsValue, replace: &[&str]) -> Result<(), String> {
+    let opts = js_sys::Object::new();
+    let names: js_sys::Array = replace.iter().map(|r| JsValue::from_str(r)).collect();
+    js_sys::Reflect::set(&opts, &"replaceMerge".into(), &names).map_err(js_error)?;
+    inst.set_option_with(option, &opts).map_err(js_error)
 }
 
 /// Merges a small option object (e.g. one series' mark lines, matched by series `id`) into the
@@ -158,6 +197,14 @@ pub fn patch(el: &web_sys::Element, patch: &serde_json::Value) -> Result<(), Str
     }
     let value = patch.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     existing.unchecked_into::<Instance>().set_option(&value, false).map_err(js_error)
+}
+
+/// [`patch`], with the components named in `replace` replaced rather than merged (an empty list
+/// removes them).
+pub fn patch_replacing(el: &web_sys::Element, patch: &serde_json::Value, replace: &[&str]) -> Result<(), String> {
+    let Some(inst) = instance(el) else { return Ok(()) };
+    let value = patch.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    set_replacing(&inst, &value, replace)
 }
 
 /// Resizes the chart in `el` to its element, if there is one.

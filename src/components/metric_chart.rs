@@ -299,7 +299,7 @@ pub fn MetricChart(
         if !lines_shown.get() {
             return Vec::new();
         }
-        let bottom = f64::from(el.client_height()) - f64::from(GRID.3);
+        let bottom = echarts::height(&el).unwrap_or(0.0) - f64::from(GRID.3);
         echarts::timed("headroom:draw:lines", || {
             lines_now.with(|ls| {
                 ls.iter()

@@ -1,7 +1,6 @@
 //! What a policy replay produced: the summary cards, the instances chart and the scale events.
 
-use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
-use charming::datatype::CompositeValue;
+use charming::component::{Axis, DataZoom, DataZoomType, Grid};
 use charming::element::{
     AxisType, ItemStyle, LineStyle, LineStyleType, MarkLine, MarkLineData, MarkLineVariant, Step, Symbol, Tooltip,
     Trigger,
@@ -24,12 +23,44 @@ const MAX_TRACK_POINTS: usize = 1_200;
 /// The most scale events the table lists (the rest are counted).
 pub const MAX_EVENT_ROWS: usize = 100;
 
-fn point(t: i64, v: f64) -> CompositeValue {
-    CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v)])
+/// How a series of the instances chart is drawn (and its legend swatch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Solid,
+    Dashed,
+    Dotted,
+    Square,
 }
 
-/// A track as step-line points: each change, and the count held to the end.
-fn step_points(track: &Track) -> Vec<CompositeValue> {
+impl Mark {
+    fn class(self) -> &'static str {
+        match self {
+            Mark::Solid => "swatch line",
+            Mark::Dashed => "swatch line dashed",
+            Mark::Dotted => "swatch line dotted",
+            Mark::Square => "swatch square",
+        }
+    }
+}
+
+/// The instances chart's series in legend order: id, name, colour and how each is drawn. The
+/// history and its projection share one colour (the projection dashed), as on the metric chart.
+pub const INSTANCE_SERIES: [(&str, &str, &str, Mark); 4] = [
+    ("history", "history (replayed)", "#3b6fd4", Mark::Solid),
+    ("forecast", "forecast", "#3b6fd4", Mark::Dashed),
+    ("upper", "forecast, 95 % upper", "#d9730d", Mark::Dotted),
+    ("events", "scale events", "#2e8540", Mark::Square),
+];
+
+/// Which of [`INSTANCE_SERIES`] a replay has something to draw for.
+pub fn instance_series_present(replay: &Replay) -> [bool; 4] {
+    let events = !replay.history.events.is_empty() || replay.forecast.as_ref().is_some_and(|t| !t.events.is_empty());
+    [true, replay.forecast.is_some(), replay.upper.is_some(), events]
+}
+
+/// A track as step-line points, flat (`[t0, v0, t1, v1, …]`): each change, and the count held to
+/// the end.
+fn step_points(track: &Track) -> Vec<f64> {
     let mut ts: Vec<i64> = track.changes.iter().map(|c| c.0).collect();
     let mut vs: Vec<f64> = track.changes.iter().map(|c| f64::from(c.1)).collect();
     if let Some(&last) = vs.last() {
@@ -37,99 +68,121 @@ fn step_points(track: &Track) -> Vec<CompositeValue> {
         vs.push(last);
     }
     let (ts, vs) = headroom_core::display::lttb(&ts, &vs, MAX_TRACK_POINTS);
-    ts.iter().zip(&vs).map(|(&t, &v)| point(t, v)).collect()
+    ts.iter().zip(&vs).flat_map(|(&t, &v)| [t as f64, v]).collect()
+}
+
+/// The instances chart for one replay: its option (without the points) and each drawn series'
+/// points, flat, by series id. The points travel to the chart as typed arrays: no JSON for
+/// thousands of numbers, and nothing for the chart library to copy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstancesDrawing {
+    pub option: serde_json::Value,
+    pub data: Vec<(&'static str, Vec<f64>)>,
 }
 
 /// The instances chart: the replayed count over the history (solid), over the forecast (dashed)
-/// and over the forecast's 95 % upper band (dotted), the min and max lines, and each scale event.
-pub fn instances_chart(replay: &Replay, min: u32, max: u32) -> Chart {
+/// and over the forecast's 95 % upper band (dotted), the min and max lines, and each scale event;
+/// `shown` says which of [`INSTANCE_SERIES`] the planner keeps in view (the legend is a row of
+/// buttons above the chart: keyboard-operable, and nothing for the chart to lay out at every
+/// redraw). Scale events are drawn in ECharts' large mode (one path for all the markers: a year of
+/// events redraws in a frame), and the zoom slider has no miniature of the data (redrawing it cost
+/// a fifth of each redraw).
+pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) -> InstancesDrawing {
+    let present = instance_series_present(replay);
+    let drawn = |i: usize| present[i] && shown[i];
     let bounds = MarkLine::new().silent(true).symbol(vec![Symbol::None, Symbol::None]).data(vec![
         MarkLineVariant::Simple(MarkLineData::new().name("min").y_axis(f64::from(min))),
         MarkLineVariant::Simple(MarkLineData::new().name("max").y_axis(f64::from(max))),
     ]);
+    let line = |i: usize, kind: Option<LineStyleType>| {
+        let (id, name, color, _) = INSTANCE_SERIES[i];
+        let style = LineStyle::new().color(color);
+        Line::new()
+            .id(id)
+            .name(name)
+            .step(Step::End)
+            .show_symbol(false)
+            .item_style(ItemStyle::new().color(color))
+            .line_style(match kind {
+                Some(k) => style.type_(k),
+                None => style,
+            })
+    };
     let mut chart = Chart::new()
         .animation(false)
-        .grid(Grid::new().left(56).right(24).top(40).bottom(64))
-        .legend(Legend::new().top(4))
+        .grid(Grid::new().left(56).right(24).top(30).bottom(64))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .x_axis(Axis::new().type_(AxisType::Time))
         .y_axis(Axis::new().type_(AxisType::Value).name("instances").min_interval(1))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
-        .series(
-            Line::new()
-                .id("history")
-                .name("history (replayed)")
-                .step(Step::End)
-                .show_symbol(false)
-                .mark_line(bounds)
-                .data(step_points(&replay.history)),
-        );
-    if let Some(track) = &replay.forecast {
-        chart = chart.series(
-            Line::new()
-                .id("forecast")
-                .name("forecast")
-                .step(Step::End)
-                .show_symbol(false)
-                .line_style(LineStyle::new().type_(LineStyleType::Dashed))
-                .data(step_points(track)),
-        );
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8));
+    let mut data = Vec::new();
+    // The min and max lines ride on the first series drawn (an empty one if the planner hid all).
+    let mut bounds = Some(bounds);
+    if drawn(0) {
+        chart = chart.series(line(0, None).mark_line(bounds.take().expect("first")));
+        data.push(("history", step_points(&replay.history)));
     }
-    if let Some(track) = &replay.upper {
-        chart = chart.series(
-            Line::new()
-                .id("upper")
-                .name("forecast, 95 % upper")
-                .step(Step::End)
-                .show_symbol(false)
-                .line_style(LineStyle::new().type_(LineStyleType::Dotted))
-                .data(step_points(track)),
-        );
+    for (i, track, kind) in [(1, &replay.forecast, LineStyleType::Dashed), (2, &replay.upper, LineStyleType::Dotted)] {
+        if let (true, Some(track)) = (drawn(i), track) {
+            let series = line(i, Some(kind));
+            chart = chart.series(match bounds.take() {
+                Some(b) => series.mark_line(b),
+                None => series,
+            });
+            data.push((INSTANCE_SERIES[i].0, step_points(track)));
+        }
     }
-    // Every event while they fit; beyond, every k-th, spread over the whole span.
-    let all = replay.history.events.len() + replay.forecast.as_ref().map_or(0, |t| t.events.len());
-    let stride = all.div_ceil(MAX_TRACK_POINTS).max(1);
-    let events: Vec<CompositeValue> = replay
-        .history
-        .events
-        .iter()
-        .chain(replay.forecast.iter().flat_map(|t| &t.events))
-        .step_by(stride)
-        .map(|e| point(e.timestamp, f64::from(e.to)))
-        .collect();
-    if !events.is_empty() {
+    if let Some(b) = bounds {
+        chart = chart.series(Line::new().id("bounds").show_symbol(false).mark_line(b));
+    }
+    if drawn(3) {
+        // Every event while they fit; beyond, every k-th, spread over the whole span.
+        let all = replay.history.events.len() + replay.forecast.as_ref().map_or(0, |t| t.events.len());
+        let stride = all.div_ceil(MAX_TRACK_POINTS).max(1);
+        let events: Vec<f64> = replay
+            .history
+            .events
+            .iter()
+            .chain(replay.forecast.iter().flat_map(|t| &t.events))
+            .step_by(stride)
+            .flat_map(|e| [e.timestamp as f64, f64::from(e.to)])
+            .collect();
+        let (id, name, color, _) = INSTANCE_SERIES[3];
         chart = chart.series(
             Scatter::new()
-                .id("events")
-                .name("scale events")
+                .id(id)
+                .name(name)
                 // Squares: a filled rectangle draws faster than an arc, a thousand times per redraw.
                 .symbol(Symbol::Rect)
                 .symbol_size(5)
-                .item_style(ItemStyle::new().opacity(0.7))
-                .data(events),
+                .item_style(ItemStyle::new().color(color).opacity(0.7)),
         );
+        data.push((id, events));
     }
-    chart
-}
-
-/// The instances chart as JSON, its scale events drawn in ECharts' large mode (one path for all
-/// the markers instead of one element each: a year of events redraws in a frame), and its zoom
-/// slider without the miniature of the data (redrawing it cost a fifth of each redraw).
-fn instances_json(chart: &Chart) -> String {
-    let mut v = serde_json::to_value(chart).unwrap_or_default();
-    if let Some(zooms) = v.get_mut("dataZoom").and_then(|s| s.as_array_mut()) {
+    let mut option = serde_json::to_value(&chart).unwrap_or_default();
+    if let Some(zooms) = option.get_mut("dataZoom").and_then(|s| s.as_array_mut()) {
         for z in zooms.iter_mut().filter(|z| z["type"] == "slider") {
             z["showDataShadow"] = serde_json::Value::Bool(false);
         }
     }
-    if let Some(series) = v.get_mut("series").and_then(|s| s.as_array_mut()) {
+    if let Some(series) = option.get_mut("series").and_then(|s| s.as_array_mut()) {
         for s in series.iter_mut().filter(|s| s["id"] == "events") {
             s["large"] = serde_json::Value::Bool(true);
             s["largeThreshold"] = serde_json::json!(200);
         }
     }
-    v.to_string()
+    InstancesDrawing { option, data }
+}
+
+/// The legend drawn into the instances chart while it is saved as PNG (the page's legend is a row
+/// of buttons above it), and the room made for it.
+fn png_legend(on: bool, names: &[&str]) -> serde_json::Value {
+    if on {
+        serde_json::json!({"legend": [{"top": 4, "data": names}], "grid": [{"top": 40}]})
+    } else {
+        serde_json::json!({"legend": [], "grid": [{"top": 30}]})
+    }
 }
 
 #[component]
@@ -137,29 +190,37 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     let available = echarts::available();
     let error = RwSignal::new(None::<String>);
-    // What is drawn, as JSON: a policy change that leaves the counts as they were (a threshold
-    // moved where the data never reaches) redraws nothing.
-    let drawn = StoredValue::new(String::new());
+    // Which series the planner keeps in view (the legend's buttons).
+    let shown = RwSignal::new([true; 4]);
+    let present = Memo::new(move |_| {
+        plan.with(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().map(instance_series_present)).unwrap_or_default())
+    });
+    // What is drawn: a policy change that leaves the counts as they were (a threshold moved where
+    // the data never reaches) redraws nothing.
+    let drawn = StoredValue::new(InstancesDrawing::default());
     Effect::new(move |_| {
-        // Timed as `headroom:build:instances`: the tracks thinned for display and the option as JSON.
-        let json = echarts::timed("headroom:build:instances", || {
+        // Timed as `headroom:build:instances`: the tracks thinned for display and the option.
+        let shown = shown.get();
+        let drawing = echarts::timed("headroom:build:instances", || {
             plan.with(|p| {
                 p.as_ref().and_then(|p| {
                     p.replay
                         .as_ref()
                         .ok()
-                        .map(|r| instances_json(&instances_chart(r, p.policy.min_instances, p.policy.max_instances)))
+                        .map(|r| instances_chart(r, p.policy.min_instances, p.policy.max_instances, shown))
                 })
             })
         });
-        if let (Some(el), Some(json), true) = (node.get(), json, available) {
-            if drawn.with_value(|d| *d == json) {
+        if let (Some(el), Some(drawing), true) = (node.get(), drawing, available) {
+            if drawn.with_value(|d| *d == drawing) {
                 return;
             }
-            match echarts::timed("headroom:draw:instances", || echarts::update_json(&el, &json)) {
+            match echarts::timed("headroom:draw:instances", || {
+                echarts::update_with_data(&el, &drawing.option, &drawing.data)
+            }) {
                 Ok(_) => {
                     error.set(None);
-                    drawn.set_value(json);
+                    drawn.set_value(drawing);
                 }
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
             }
@@ -175,10 +236,35 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             }
         }
     };
+    // A PNG gets the legend drawn into it while it is saved.
+    let for_png = Callback::new(move |on: bool| {
+        if let Some(el) = node.get_untracked() {
+            let (present, shown) = (present.get_untracked(), shown.get_untracked());
+            let names: Vec<&str> =
+                (0..INSTANCE_SERIES.len()).filter(|&i| present[i] && shown[i]).map(|i| INSTANCE_SERIES[i].1).collect();
+            let _ = echarts::patch_replacing(&el, &png_legend(on, &names), &["legend"]);
+        }
+    });
     view! {
         <div class="chart-actions">
             <button type="button" class="button small" data-testid="export-csv" on:click=on_csv>"Instances as CSV"</button>
-            <PngButton node name="headroom-instances.png" />
+            <PngButton node name="headroom-instances.png" prepare=for_png />
+        </div>
+        <div class="chart-legend" role="group" aria-label="Series drawn on the instances chart" data-testid="instances-legend">
+            {move || {
+                let present = present.get();
+                (0..INSTANCE_SERIES.len()).filter(|&i| present[i]).map(|i| {
+                    let (id, name, color, mark) = INSTANCE_SERIES[i];
+                    view! {
+                        <button type="button" class="legend-item" data-series=id
+                                aria-pressed=move || shown.with(|s| s[i]).to_string()
+                                on:click=move |_| shown.update(|s| s[i] = !s[i])>
+                            <span class=mark.class() style=format!("--swatch:{color}") aria-hidden="true"></span>
+                            {name}
+                        </button>
+                    }
+                }).collect_view()
+            }}
         </div>
         <div class="chart" node_ref=node data-testid="instances-chart" role="img"
              aria-label="Step chart of the replayed instance count over the history and the forecast">

@@ -300,6 +300,33 @@ async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_
         b.js(toggle, vec![]).await;
         b.eventually(what, shown, vec![]).await;
     }
+    // The instances chart's legend is a row of buttons: clicking one hides its series (the button
+    // says so with aria-pressed), clicking again brings it back; saving the PNG draws a legend into
+    // the image and leaves none in the chart.
+    let events_drawn =
+        "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption(); \
+         const b = document.querySelector('[data-testid=instances-legend] [data-series=events]'); \
+         return [b.getAttribute('aria-pressed'), o.series.some(s => s && s.id === 'events'), (o.legend || []).length]";
+    for expected in [json!(["false", false, 0]), json!(["true", true, 0])] {
+        b.client
+            .find(Locator::Css("[data-testid=instances-legend] [data-series=events]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let want = expected.clone();
+        b.eventually(
+            "the legend's button to apply",
+            &format!("const r = (() => {{ {events_drawn} }})(); return JSON.stringify(r) === JSON.stringify({want}) ? r : null"),
+            vec![],
+        )
+        .await;
+    }
+    b.js("[...document.querySelectorAll('button')].filter(x => x.textContent === 'Chart as PNG')[1].click()", vec![])
+        .await;
+    let after = b.js(events_drawn, vec![]).await;
+    assert_eq!(after, json!(["true", true, 0]), "no legend left in the chart after the PNG");
     b.close().await;
 }
 
