@@ -286,9 +286,11 @@ pub fn App() -> impl IntoView {
         let c = chart_metric.get();
         mapped.with(|ms| if ms.contains(&c) { c } else { ms.first().copied().unwrap_or(c) })
     });
-    let shown_series = Signal::derive(move || {
-        files.with(|fs| mapping.with(|mp| mp.get(&shown.get()).and_then(|r| r.find(fs)).cloned()))
-    });
+    // A memo, not a derived signal: reading it (the policy lines do, at every policy change) must
+    // not copy the series.
+    let shown_series: Signal<Option<headroom_core::Series>> =
+        Memo::new(move |_| files.with(|fs| mapping.with(|mp| mp.get(&shown.get()).and_then(|r| r.find(fs)).cloned())))
+            .into();
     let shown_forecast = Signal::derive(move || forecasts.with(|f| f.get(&shown.get()).cloned()));
     let status_text = Signal::derive(move || {
         forecast_status.with(|st| {

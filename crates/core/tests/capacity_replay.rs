@@ -288,3 +288,74 @@ fn fast_path_equals_the_reference_with_every_metric() {
         assert!(acted.contains(&name), "{name} never scaled: {acted:?}");
     }
 }
+
+#[test]
+fn passing_over_quiet_runs_equals_the_reference_as_thresholds_are_dragged() {
+    // The workbench's case: 60 days of 5-minute CPU, memory, requests and latency (the CPU and
+    // memory noisy around the thresholds, so that alarm histories flip inside long quiet runs),
+    // the seed's policy with its CPU threshold dragged across the data, at a low max (up alarms
+    // firing at max), with several evaluation windows and tick periods.
+    let prepared = Prepared::new(&headroom_core::synth::usage_replay_inputs(17_280, 300, 42, 4)).unwrap();
+    let mut checked = 0;
+    for (periods, of, period_s) in
+        [(3, 3, 60.0), (2, 5, 45.0), (1, 1, 300.0), (5, 32, 15.0), (1, 32, 15.0), (2, 24, 30.0)]
+    {
+        for (cpu, max) in [(30.0, 6), (38.0, 20), (45.0, 10), (52.0, 20), (60.0, 8)] {
+            let mut p = Policy::from_json(&fixture("seed.json")).unwrap();
+            p.max_instances = max;
+            if let Scaler::Threshold(t) = &mut p.scaler {
+                t.cpu = Some(headroom_core::capacity::policy::Rule { scale_up: cpu, scale_down: None });
+                t.evaluation.periods = periods;
+                t.evaluation.of = of;
+                t.evaluation.period_s = period_s;
+            }
+            let fast = prepared.run(&p).unwrap();
+            assert!(!fast.history.events.is_empty(), "CPU {cpu} %, {periods} of {of}: the policy should act");
+            assert_eq!(
+                fast,
+                prepared.run_reference(&p).unwrap(),
+                "CPU {cpu} %, max {max}, {periods} of {of} every {period_s} s"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 30);
+}
+
+#[test]
+fn a_down_alarm_that_changed_inside_a_passed_over_run_counts_as_it_would_have() {
+    // CPU between its lines (so the down alarms cannot all fire) while memory dips below its
+    // scale-down line for one step; the next step CPU drops: with 1-of-32 alarms every 15 s, the
+    // memory alarm still holds the dip, so the count goes down there — the run passed over must
+    // leave memory's alarm history as the ticks inside it would have.
+    let day = 288;
+    let (mut cpu, mut memory) = (Vec::new(), Vec::new());
+    for i in 0..30 * day {
+        let j = i % day;
+        cpu.push(if (160..176).contains(&j) { 10.0 } else { 60.0 });
+        memory.push(if j == 159 { 20.0 } else { 50.0 });
+    }
+    let inputs = ReplayInputs {
+        timestamps: (0..cpu.len() as i64).map(|i| 1_704_067_200_000 + i * 300_000).collect(),
+        metrics: MetricColumns { cpu: Some(cpu), memory: Some(memory), response_time: None, request_rate: None },
+        instances: HistoryInstances::Constant(4),
+        forecast: None,
+    };
+    let prepared = Prepared::new(&inputs).unwrap();
+    let mut p = Policy::from_json(&fixture("seed.json")).unwrap();
+    p.min_instances = 1;
+    if let Scaler::Threshold(t) = &mut p.scaler {
+        t.cpu = Some(headroom_core::capacity::policy::Rule { scale_up: 70.0, scale_down: Some(35.0) });
+        t.memory = Some(headroom_core::capacity::policy::Rule { scale_up: 80.0, scale_down: Some(40.0) });
+        t.response_time = None;
+        t.evaluation.periods = 1;
+        t.evaluation.of = 32;
+        t.evaluation.period_s = 15.0;
+        t.cooldown_up_s = 0.0;
+        t.cooldown_down_s = 0.0;
+    }
+    let fast = prepared.run(&p).unwrap();
+    let downs = fast.history.events.iter().filter(|e| e.to < e.from).count();
+    assert!(downs >= 30, "the count should go down once a day at least: {downs}");
+    assert_eq!(fast, prepared.run_reference(&p).unwrap());
+}

@@ -155,6 +155,104 @@ pub(crate) struct Segment {
     /// Per step and metric: CPU and memory demand (u·n), response-time numerator rt·(1−ρ) (or rt
     /// without CPU), total request rate; NaN when the metric is absent.
     pub d: Vec<[f64; 4]>,
+    /// Bounds of `d` over runs of steps, for passing over a run at once.
+    spans: Spans,
+}
+
+impl Segment {
+    pub(crate) fn new(start_ms: i64, d: Vec<[f64; 4]>) -> Segment {
+        Segment { start_ms, len: d.len(), spans: Spans::new(&d), d }
+    }
+}
+
+/// Steps per leaf of [`Spans`]: the finest run the replay passes over at once.
+const SPAN_BLOCK: usize = 8;
+
+/// Per metric, the least and the greatest demand over runs of steps, as a segment tree over
+/// blocks of [`SPAN_BLOCK`] steps (leaf `size + j` holds steps `j·B .. (j+1)·B`). A missing value
+/// (NaN) makes its block's bounds −∞ and +∞, so no bound test passes over it. Built once per
+/// prepared series; a replay asks for the longest run of whole blocks from a step in which every
+/// value lies where nothing can happen ([`Spans::run_from`]), in O(log n).
+#[derive(Clone, Debug, Default)]
+struct Spans {
+    /// Leaves in use (blocks of the segment).
+    blocks: usize,
+    /// Leaves in the tree: a power of two.
+    size: usize,
+    lo: Vec<[f64; 4]>,
+    hi: Vec<[f64; 4]>,
+}
+
+impl Spans {
+    fn new(d: &[[f64; 4]]) -> Spans {
+        let blocks = d.len().div_ceil(SPAN_BLOCK);
+        let size = blocks.next_power_of_two().max(1);
+        let (mut lo, mut hi) = (vec![[f64::INFINITY; 4]; 2 * size], vec![[f64::NEG_INFINITY; 4]; 2 * size]);
+        for (j, block) in d.chunks(SPAN_BLOCK).enumerate() {
+            let (l, h) = (&mut lo[size + j], &mut hi[size + j]);
+            for x in block {
+                for m in 0..4 {
+                    if x[m].is_nan() {
+                        l[m] = f64::NEG_INFINITY;
+                        h[m] = f64::INFINITY;
+                    } else {
+                        l[m] = l[m].min(x[m]);
+                        h[m] = h[m].max(x[m]);
+                    }
+                }
+            }
+        }
+        for k in (1..size).rev() {
+            for m in 0..4 {
+                lo[k][m] = lo[2 * k][m].min(lo[2 * k + 1][m]);
+                hi[k][m] = hi[2 * k][m].max(hi[2 * k + 1][m]);
+            }
+        }
+        Spans { blocks, size, lo, hi }
+    }
+
+    fn join(a: &([f64; 4], [f64; 4]), lo: &[f64; 4], hi: &[f64; 4]) -> ([f64; 4], [f64; 4]) {
+        let mut out = *a;
+        for m in 0..4 {
+            out.0[m] = out.0[m].min(lo[m]);
+            out.1[m] = out.1[m].max(hi[m]);
+        }
+        out
+    }
+
+    /// The end (a block index) of the longest run of whole blocks from block `first` over which
+    /// `ok(least, greatest)` holds (`first` if not even that block passes), and the run's least
+    /// and greatest values. `ok` must hold for any bounds within bounds for which it holds.
+    fn run_from(&self, first: usize, ok: impl Fn(&[f64; 4], &[f64; 4]) -> bool) -> (usize, [f64; 4], [f64; 4]) {
+        let mut acc = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
+        if first >= self.blocks {
+            return (first, acc.0, acc.1);
+        }
+        let mut k = first + self.size;
+        loop {
+            while k.is_multiple_of(2) {
+                k /= 2;
+            }
+            let next = Spans::join(&acc, &self.lo[k], &self.hi[k]);
+            if !ok(&next.0, &next.1) {
+                // The run ends inside node k: find the first leaf of it that fails.
+                while k < self.size {
+                    k *= 2;
+                    let next = Spans::join(&acc, &self.lo[k], &self.hi[k]);
+                    if ok(&next.0, &next.1) {
+                        acc = next;
+                        k += 1;
+                    }
+                }
+                return ((k - self.size).min(self.blocks), acc.0, acc.1);
+            }
+            acc = next;
+            k += 1;
+            if k.is_power_of_two() {
+                return (self.blocks, acc.0, acc.1);
+            }
+        }
+    }
 }
 
 /// Metric data made ready for replays.
@@ -280,7 +378,7 @@ impl Prepared {
             notes.push("response time is replayed unchanged: without CPU it cannot follow the instance count".into());
         }
         let d = columns("history", &inputs.metrics, ts.len(), &inst, &mut notes)?;
-        let history = Segment { start_ms: ts[0], len: ts.len(), d };
+        let history = Segment::new(ts[0], d);
         let (mut point, mut upper) = (None, None);
         if let Some(f) = &inputs.forecast {
             let fs = check_grid("forecast", &f.timestamps)?;
@@ -321,16 +419,9 @@ impl Prepared {
                 };
                 let p = only(&f.point);
                 let u = only(&f.upper);
-                point = Some(Segment {
-                    start_ms: want,
-                    len: f.timestamps.len(),
-                    d: columns("forecast", &p, f.timestamps.len(), &n, &mut notes)?,
-                });
-                upper = Some(Segment {
-                    start_ms: want,
-                    len: f.timestamps.len(),
-                    d: columns("forecast upper band", &u, f.timestamps.len(), &n, &mut notes)?,
-                });
+                point = Some(Segment::new(want, columns("forecast", &p, f.timestamps.len(), &n, &mut notes)?));
+                upper =
+                    Some(Segment::new(want, columns("forecast upper band", &u, f.timestamps.len(), &n, &mut notes)?));
             }
         }
         if step_ms <= 0 {
@@ -459,8 +550,63 @@ impl Prepared {
         let p = s.period;
         let inv_p = 1.0 / p as f64;
         let mut peak_req = 0.0f64;
-        for (i, d) in seg.d.iter().enumerate() {
-            let t0 = start + step * i as i64;
+        let mut i = 0;
+        while i < seg.len {
+            // A run of whole blocks over which every value stays where no tick changes anything
+            // (nothing warming) is passed over at once; only what each step requires is counted.
+            if s.fast && i.is_multiple_of(SPAN_BLOCK) && s.fleet.warming.is_empty() {
+                let (fleet, ctl, has) = (&s.fleet, &s.ctl, &self.has);
+                let quiet = |lo: &[f64; 4], hi: &[f64; 4]| {
+                    // The values are monotone in every demand for demands ≥ 0 (a block with a
+                    // missing value has −∞ as its least, so it fails too).
+                    if (0..4).any(|m| has[m] && lo[m] < 0.0) {
+                        return None;
+                    }
+                    ctl.quiet_within(&View::new(lo, has, fleet, max, min), &View::new(hi, has, fleet, max, min))
+                };
+                let (run, lo, hi) = seg.spans.run_from(i / SPAN_BLOCK, |lo, hi| quiet(lo, hi).is_some());
+                let end = (run * SPAN_BLOCK).min(seg.len);
+                if end > i {
+                    let free = quiet(&lo, &hi).unwrap_or(0);
+                    let ready = f64::from(s.fleet.ready);
+                    let mut breaching = 0i64;
+                    for (k, d) in seg.d[i..end].iter().enumerate() {
+                        let req = s.ctl.required(d, has_cpu);
+                        if req > fits && first_over_max.is_none() {
+                            first_over_max = Some(start + step * (i + k) as i64);
+                        }
+                        peak_req = peak_req.max(req);
+                        breaching += i64::from(ready < req);
+                    }
+                    let run_end = start + step * end as i64;
+                    if s.next_tick < run_end {
+                        let ticks = (run_end - s.next_tick + p - 1) / p;
+                        if free != 0 {
+                            // The free histories get the datapoints of the run's last ticks.
+                            let last_tick = s.next_tick + (ticks - 1) * p;
+                            let views: Vec<View> = (0..ticks.min(32))
+                                .rev()
+                                .map(|j| {
+                                    let t = last_tick - j * p;
+                                    let at = ((t - start).max(0) / step) as usize;
+                                    let mut v = View::new(&seg.d[at], &self.has, &s.fleet, max, min);
+                                    v.now = t;
+                                    v
+                                })
+                                .collect();
+                            s.ctl.refill(free, &views);
+                        }
+                        s.next_tick += ticks * p;
+                    }
+                    acc.account(run_end, n_fleet, false);
+                    acc.breach_ms += breaching * step;
+                    i = end;
+                    continue;
+                }
+            }
+            let d = &seg.d[i];
+            i += 1;
+            let t0 = start + step * (i - 1) as i64;
             let step_end = t0 + step;
             let req = s.ctl.required(d, has_cpu);
             // ceil(req) > fits ⇔ req > fits for a whole number `fits`.
@@ -698,6 +844,17 @@ pub(crate) trait Controller: Clone {
     fn steady(&self, _v: &View) -> bool {
         false
     }
+    /// Over a run of ticks each seeing a view whose values lie between those of `lo` and `hi`,
+    /// metric by metric (the counts as in both): `Some(free)` if no tick would change the count
+    /// and the controller's state would stay as it is but for the alarm histories whose bits are
+    /// set in `free`, which [`refill`](Controller::refill) brings up to date after the run; `None`
+    /// if not, or if the controller cannot tell (never claiming it is always correct).
+    fn quiet_within(&self, _lo: &View, _hi: &View) -> Option<u32> {
+        None
+    }
+    /// After a run passed over by [`quiet_within`](Controller::quiet_within): `last` holds the
+    /// views of the run's last ticks (at most 32, oldest first) for the `free` histories.
+    fn refill(&mut self, _free: u32, _last: &[View]) {}
     /// The instances (unclamped, before redundancy) that bring every targeted metric to its
     /// target, for demand `d` (see [`View::demand`]).
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64;

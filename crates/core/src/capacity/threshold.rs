@@ -145,18 +145,55 @@ impl Controller for ThresholdCtl {
     }
 
     fn steady(&self, v: &View) -> bool {
-        // A tick would push the same datapoints again (every history already uniform with them),
-        // no up alarm fires, and the down alarms do not all fire while the count can still drop.
+        self.quiet_within(v, v) == Some(0)
+    }
+
+    fn quiet_within(&self, lo: &View, hi: &View) -> Option<u32> {
+        // Every value between lo's and hi's is on one side of each up threshold, and each up
+        // history is already uniform with it (a tick pushes the same datapoint again). Up alarms
+        // that fire (at max) leave the count as it is; else the down alarms must not all fire
+        // while the count can still drop. A down history whose datapoints may change is free
+        // (rebuilt by `refill`) as long as the down alarms cannot all fire: an up alarm fires,
+        // or another rule's down alarm is steadily off.
+        let mut any_up = false;
+        let mut blocked = false;
         let mut all_down = !self.rules.is_empty();
-        for r in &self.rules {
-            let x = v.value[r.metric.index()];
-            let (up, down) = (x > r.up_at, x < r.down_at);
-            if !r.up.steady_at(up) || r.up.fires_steady(up) || !r.down.steady_at(down) {
-                return false;
+        let mut varying = 0u32;
+        for (k, r) in self.rules.iter().enumerate() {
+            let (a, b) = (lo.value[r.metric.index()], hi.value[r.metric.index()]);
+            let up = b > r.up_at;
+            if (a > r.up_at) != up || !r.up.steady_at(up) {
+                return None;
             }
-            all_down &= r.down.fires_steady(down);
+            any_up |= r.up.fires_steady(up);
+            let down = a < r.down_at;
+            if (b < r.down_at) != down || !r.down.steady_at(down) {
+                varying |= 1 << k;
+                all_down = false;
+            } else if r.down.fires_steady(down) {
+                // all_down stays as it is
+            } else {
+                blocked = true;
+                all_down = false;
+            }
         }
-        !(all_down && v.base > v.min)
+        if any_up {
+            return (hi.base >= hi.max).then_some(varying);
+        }
+        if varying != 0 {
+            return blocked.then_some(varying);
+        }
+        (!(all_down && hi.base > hi.min)).then_some(0)
+    }
+
+    fn refill(&mut self, free: u32, last: &[View]) {
+        for (k, r) in self.rules.iter_mut().enumerate() {
+            if free & (1 << k) != 0 {
+                for v in last {
+                    r.down.push(v.value[r.metric.index()] < r.down_at);
+                }
+            }
+        }
     }
 
     fn skip(&mut self, _last: i64, count: i64) {

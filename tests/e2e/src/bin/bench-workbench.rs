@@ -51,7 +51,7 @@ const ROUND: &str = r#"
         const t2 = performance.now();
         charts[1].getZr().flush();
         const t3 = performance.now();
-        done([t3 - t0, t1 - t0, t2 - t1, t3 - t2]);
+        done([t3 - t0, t1 - t0, t2 - t1, t3 - t2, t0]);
     }, 0);
 "#;
 
@@ -199,6 +199,26 @@ async fn main() {
         instances.len(),
         percentile(&option, 0.5),
     );
+    // Where the slowest rounds' time went: the app's measures that fall inside each of them.
+    let entries: Vec<(String, f64, f64)> = serde_json::from_value(
+        b.js(
+            "return performance.getEntriesByType('measure').filter(e => e.name.startsWith('headroom:')).map(e => [e.name, e.startTime, e.duration])",
+            vec![],
+        )
+        .await,
+    )
+    .unwrap_or_default();
+    let mut slowest: Vec<&Vec<f64>> = split.iter().filter(|p| p.len() == 5).collect();
+    slowest.sort_by(|a, b| b[0].total_cmp(&a[0]));
+    println!("  the five slowest changes (ms): total = replay + instances chart drawn + the rest");
+    for p in slowest.into_iter().take(5) {
+        let (t0, total) = (p[4], p[0]);
+        let within = |name: &str| -> f64 {
+            entries.iter().filter(|e| e.0 == name && e.1 >= t0 && e.1 <= t0 + total).map(|e| e.2).sum()
+        };
+        let (replay, draw) = (within("headroom:replay"), within("headroom:draw:instances"));
+        println!("    {total:5.1} = {replay:4.1} + {draw:4.1} + {:4.1}", total - replay - draw);
+    }
     let peak = b.text("[data-testid=peak-instances]").await;
     let result = json!({
         "rows": rows,
