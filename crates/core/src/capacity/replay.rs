@@ -570,13 +570,30 @@ impl Prepared {
                     let free = quiet(&lo, &hi).unwrap_or(0);
                     let ready = f64::from(s.fleet.ready);
                     let mut breaching = 0i64;
-                    for (k, d) in seg.d[i..end].iter().enumerate() {
-                        let req = s.ctl.required(d, has_cpu);
-                        if req > fits && first_over_max.is_none() {
-                            first_over_max = Some(start + step * (i + k) as i64);
+                    // What the steps require counts only where it can exceed the peak so far, the
+                    // instances ready, or (until a step has) what max allows: blocks whose bound
+                    // stays within all three are passed over too.
+                    let mut block = i / SPAN_BLOCK;
+                    while block < run {
+                        let limit =
+                            peak_req.min(ready).min(if first_over_max.is_none() { fits } else { f64::INFINITY });
+                        let ctl = &s.ctl;
+                        let (next, _, _) = seg
+                            .spans
+                            .run_from(block, |_, hi| ctl.required_bound(hi, has_cpu).is_some_and(|r| r <= limit));
+                        if next >= run {
+                            break;
                         }
-                        peak_req = peak_req.max(req);
-                        breaching += i64::from(ready < req);
+                        let (from, to) = (next * SPAN_BLOCK, ((next + 1) * SPAN_BLOCK).min(end));
+                        for (k, d) in seg.d[from..to].iter().enumerate() {
+                            let req = s.ctl.required(d, has_cpu);
+                            if req > fits && first_over_max.is_none() {
+                                first_over_max = Some(start + step * (from + k) as i64);
+                            }
+                            peak_req = peak_req.max(req);
+                            breaching += i64::from(ready < req);
+                        }
+                        block = next + 1;
                     }
                     let run_end = start + step * end as i64;
                     if s.next_tick < run_end {
@@ -858,6 +875,11 @@ pub(crate) trait Controller: Clone {
     /// The instances (unclamped, before redundancy) that bring every targeted metric to its
     /// target, for demand `d` (see [`View::demand`]).
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64;
+    /// At least [`required`](Controller::required) for any demand between 0 and `hi`, metric by
+    /// metric; None if the controller cannot tell.
+    fn required_bound(&self, _hi: &[f64; 4], _has_cpu: bool) -> Option<f64> {
+        None
+    }
 }
 
 /// Required instances for `targets` (per metric: the per-instance target, `None` = untargeted).

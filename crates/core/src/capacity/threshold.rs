@@ -206,4 +206,10 @@ impl Controller for ThresholdCtl {
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64 {
         required_for(&self.targets, d, has_cpu)
     }
+
+    fn required_bound(&self, hi: &[f64; 4], has_cpu: bool) -> Option<f64> {
+        // required_for is non-decreasing in every demand ≥ 0 (latency's term too: more
+        // response time leaves less utilisation to spare).
+        Some(required_for(&self.targets, hi, has_cpu))
+    }
 }
