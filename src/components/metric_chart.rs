@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
+use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend, LegendType};
 use charming::datatype::CompositeValue;
 use charming::element::{AreaStyle, AxisType, ItemStyle, LineStyle, LineStyleType, Tooltip, Trigger};
 use charming::series::Line;
@@ -86,7 +86,8 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
     let mut chart = Chart::new()
         .animation(false)
         .grid(Grid::new().left(GRID.0).right(GRID.1).top(GRID.2).bottom(GRID.3))
-        .legend(Legend::new().top(4))
+        // One line that pages on a narrow screen: a wrapped legend would run into the plot.
+        .legend(Legend::new().top(4).type_(LegendType::Scroll))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .x_axis(Axis::new().type_(AxisType::Time))
         .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
