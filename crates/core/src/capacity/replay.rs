@@ -1140,3 +1140,51 @@ impl Replay {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Spans, SPAN_BLOCK};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `run_from` finds exactly the run a block-by-block scan finds, with the same bounds.
+        #[test]
+        fn run_from_equals_a_scan_of_the_blocks(
+            values in proptest::collection::vec(prop_oneof![9 => 0.0f64..100.0, 1 => Just(f64::NAN)], 0..300),
+            first in 0usize..40,
+            top in 0.0f64..100.0,
+            floor in 0.0f64..50.0,
+        ) {
+            let d: Vec<[f64; 4]> = values.iter().map(|&v| [v, v / 2.0, 1.0, f64::NAN]).collect();
+            let spans = Spans::new(&d);
+            // Monotone: true for any bounds within bounds for which it is true.
+            let ok = |lo: &[f64; 4], hi: &[f64; 4]| hi[0] <= top && lo[1] >= floor / 2.0;
+            let (end, lo, hi) = spans.run_from(first, ok);
+            let blocks: Vec<&[[f64; 4]]> = d.chunks(SPAN_BLOCK).collect();
+            let mut want = first;
+            let (mut wlo, mut whi) = ([f64::INFINITY; 4], [f64::NEG_INFINITY; 4]);
+            while want < blocks.len() {
+                let (mut l, mut h) = (wlo, whi);
+                for x in blocks[want] {
+                    for m in 0..4 {
+                        if x[m].is_nan() {
+                            l[m] = f64::NEG_INFINITY;
+                            h[m] = f64::INFINITY;
+                        } else {
+                            l[m] = l[m].min(x[m]);
+                            h[m] = h[m].max(x[m]);
+                        }
+                    }
+                }
+                if !ok(&l, &h) {
+                    break;
+                }
+                (wlo, whi) = (l, h);
+                want += 1;
+            }
+            prop_assert_eq!(end, want);
+            prop_assert_eq!(lo[..3].to_vec(), wlo[..3].to_vec());
+            prop_assert_eq!(hi[..3].to_vec(), whi[..3].to_vec());
+        }
+    }
+}
