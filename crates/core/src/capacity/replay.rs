@@ -533,8 +533,6 @@ impl Prepared {
         let mut n_fleet = fleet_count(s.fleet.base);
         let mut changes = vec![(start, n_fleet)];
         let mut events = Vec::new();
-        let mut acc = Acc { seg_t: start, area: 0.0, breach_ms: 0, peak: n_fleet };
-        let mut first_over_max = None;
         let has_cpu = self.has[Metric::Cpu.index()];
         // The largest scaler count whose fleet fits max: required counts above it exceed max.
         let (mut lo, mut hi) = (0u64, u64::from(max));
@@ -549,88 +547,23 @@ impl Prepared {
         let fits = lo as f64;
         let p = s.period;
         let inv_p = 1.0 / p as f64;
-        let mut peak_req = 0.0f64;
+        let need = Need { fits, peak: 0.0, first_over: None };
+        let mut acc = Acc { seg_t: start, area: 0.0, breach_ms: 0, peak: n_fleet, need };
         let mut i = 0;
         while i < seg.len {
-            // A run of whole blocks over which every value stays where no tick changes anything
-            // (nothing warming) is passed over at once; only what each step requires is counted.
             if s.fast && i.is_multiple_of(SPAN_BLOCK) && s.fleet.warming.is_empty() {
-                let (fleet, ctl, has) = (&s.fleet, &s.ctl, &self.has);
-                let quiet = |lo: &[f64; 4], hi: &[f64; 4]| {
-                    // The values are monotone in every demand for demands ≥ 0 (a block with a
-                    // missing value has −∞ as its least, so it fails too).
-                    if (0..4).any(|m| has[m] && lo[m] < 0.0) {
-                        return None;
-                    }
-                    ctl.quiet_within(&View::new(lo, has, fleet, max, min), &View::new(hi, has, fleet, max, min))
-                };
-                let (run, lo, hi) = seg.spans.run_from(i / SPAN_BLOCK, |lo, hi| quiet(lo, hi).is_some());
-                let end = (run * SPAN_BLOCK).min(seg.len);
-                if end > i {
-                    let free = quiet(&lo, &hi).unwrap_or(0);
-                    let ready = f64::from(s.fleet.ready);
-                    let mut breaching = 0i64;
-                    // What the steps require counts only where it can exceed the peak so far, the
-                    // instances ready, or (until a step has) what max allows: blocks whose bound
-                    // stays within all three are passed over too.
-                    let mut block = i / SPAN_BLOCK;
-                    while block < run {
-                        let limit =
-                            peak_req.min(ready).min(if first_over_max.is_none() { fits } else { f64::INFINITY });
-                        let ctl = &s.ctl;
-                        let (next, _, _) = seg
-                            .spans
-                            .run_from(block, |_, hi| ctl.required_bound(hi, has_cpu).is_some_and(|r| r <= limit));
-                        if next >= run {
-                            break;
-                        }
-                        let (from, to) = (next * SPAN_BLOCK, ((next + 1) * SPAN_BLOCK).min(end));
-                        for (k, d) in seg.d[from..to].iter().enumerate() {
-                            let req = s.ctl.required(d, has_cpu);
-                            if req > fits && first_over_max.is_none() {
-                                first_over_max = Some(start + step * (from + k) as i64);
-                            }
-                            peak_req = peak_req.max(req);
-                            breaching += i64::from(ready < req);
-                        }
-                        block = next + 1;
-                    }
-                    let run_end = start + step * end as i64;
-                    if s.next_tick < run_end {
-                        let ticks = (run_end - s.next_tick + p - 1) / p;
-                        if free != 0 {
-                            // The free histories get the datapoints of the run's last ticks.
-                            let last_tick = s.next_tick + (ticks - 1) * p;
-                            let views: Vec<View> = (0..ticks.min(32))
-                                .rev()
-                                .map(|j| {
-                                    let t = last_tick - j * p;
-                                    let at = ((t - start).max(0) / step) as usize;
-                                    let mut v = View::new(&seg.d[at], &self.has, &s.fleet, max, min);
-                                    v.now = t;
-                                    v
-                                })
-                                .collect();
-                            s.ctl.refill(free, &views);
-                        }
-                        s.next_tick += ticks * p;
-                    }
-                    acc.account(run_end, n_fleet, false);
-                    acc.breach_ms += breaching * step;
-                    i = end;
+                let run_end = self.pass_over_run(s, seg, i, (min, max), &mut acc, n_fleet);
+                if run_end > i {
+                    i = run_end;
                     continue;
                 }
             }
             let d = &seg.d[i];
+            let t0 = start + step * i as i64;
             i += 1;
-            let t0 = start + step * (i - 1) as i64;
             let step_end = t0 + step;
             let req = s.ctl.required(d, has_cpu);
-            // ceil(req) > fits ⇔ req > fits for a whole number `fits`.
-            if req > fits && first_over_max.is_none() {
-                first_over_max = Some(t0);
-            }
-            peak_req = peak_req.max(req);
+            acc.need.count(req, t0);
             let mut view = View::new(d, &self.has, &s.fleet, max, min);
             let mut breach = f64::from(s.fleet.ready) < req;
             // Fast path: with nothing warming and a controller that every tick of this step would
@@ -701,7 +634,7 @@ impl Prepared {
         }
         let z = f64::from(policy.redundancy.zones.max(1));
         let zf = if z > 1.0 { z / (z - 1.0) } else { 1.0 };
-        let peak_required = peak_req * zf + f64::from(policy.redundancy.spare);
+        let peak_required = acc.need.peak * zf + f64::from(policy.redundancy.spare);
         let span = (end - start).max(1) as f64;
         Track {
             start_ms: start,
@@ -717,8 +650,112 @@ impl Prepared {
                 breach_minutes: acc.breach_ms as f64 / 60_000.0,
                 peak_required,
             },
-            first_over_max,
+            first_over_max: acc.need.first_over,
         }
+    }
+
+    /// From step `i` (a block boundary, nothing warming), passes over the longest run of whole
+    /// blocks in which no tick changes anything — every value stays where the controller is
+    /// quiet ([`Controller::quiet_within`] on the blocks' bounds, [`Spans::run_from`]) — and
+    /// brings the state and `acc` to the run's end, which it returns (`i` if there is no
+    /// such run). Alarm histories that may change inside the run without mattering are rebuilt
+    /// from its last ticks ([`Controller::refill`]); what the steps require is counted only in
+    /// blocks whose bound ([`Controller::required_bound`]) can change the peak, a breach or the
+    /// first step over max.
+    fn pass_over_run<C: Controller>(
+        &self,
+        s: &mut State<C>,
+        seg: &Segment,
+        i: usize,
+        (min, max): (u32, u32),
+        acc: &mut Acc,
+        n_fleet: u32,
+    ) -> usize {
+        let (step, start, p) = (self.step_ms, seg.start_ms, s.period);
+        let has_cpu = self.has[Metric::Cpu.index()];
+        let (fleet, ctl, has) = (&s.fleet, &s.ctl, &self.has);
+        let quiet = |lo: &[f64; 4], hi: &[f64; 4]| {
+            // The values are monotone in every demand for demands ≥ 0 (a block with a missing
+            // value has −∞ as its least, so it fails too).
+            if (0..4).any(|m| has[m] && lo[m] < 0.0) {
+                return None;
+            }
+            ctl.quiet_within(&View::new(lo, has, fleet, max, min), &View::new(hi, has, fleet, max, min))
+        };
+        let (run, lo, hi) = seg.spans.run_from(i / SPAN_BLOCK, |lo, hi| quiet(lo, hi).is_some());
+        let end = (run * SPAN_BLOCK).min(seg.len);
+        if end <= i {
+            return i;
+        }
+        let free = quiet(&lo, &hi).unwrap_or(0);
+        let ready = f64::from(s.fleet.ready);
+        let mut breaching = 0i64;
+        let mut block = i / SPAN_BLOCK;
+        while block < run {
+            let limit = acc.need.limit(ready);
+            let ctl = &s.ctl;
+            let (next, _, _) =
+                seg.spans.run_from(block, |_, hi| ctl.required_bound(hi, has_cpu).is_some_and(|r| r <= limit));
+            if next >= run {
+                break;
+            }
+            let from = next * SPAN_BLOCK;
+            for (k, d) in seg.d[from..((next + 1) * SPAN_BLOCK).min(end)].iter().enumerate() {
+                let req = s.ctl.required(d, has_cpu);
+                acc.need.count(req, start + step * (from + k) as i64);
+                breaching += i64::from(ready < req);
+            }
+            block = next + 1;
+        }
+        let run_end = start + step * end as i64;
+        if s.next_tick < run_end {
+            let ticks = (run_end - s.next_tick + p - 1) / p;
+            if free != 0 {
+                let last_tick = s.next_tick + (ticks - 1) * p;
+                let views: Vec<View> = (0..ticks.min(32))
+                    .rev()
+                    .map(|j| {
+                        let t = last_tick - j * p;
+                        let at = ((t - start).max(0) / step) as usize;
+                        let mut v = View::new(&seg.d[at], &self.has, &s.fleet, max, min);
+                        v.now = t;
+                        v
+                    })
+                    .collect();
+                s.ctl.refill(free, &views);
+            }
+            s.next_tick += ticks * p;
+        }
+        acc.account(run_end, n_fleet, false);
+        acc.breach_ms += breaching * step;
+        end
+    }
+}
+
+/// What the steps of a segment require: the peak, and the first step that needs more than max
+/// allows (`fits`: the largest scaler count whose fleet fits max).
+struct Need {
+    fits: f64,
+    peak: f64,
+    first_over: Option<i64>,
+}
+
+impl Need {
+    /// Counts the requirement `req` of the step starting at `t`.
+    #[inline]
+    fn count(&mut self, req: f64, t: i64) {
+        // ceil(req) > fits ⇔ req > fits for a whole number `fits`.
+        if req > self.fits && self.first_over.is_none() {
+            self.first_over = Some(t);
+        }
+        self.peak = self.peak.max(req);
+    }
+
+    /// A requirement at most this changes neither the peak, nor the first step over max, nor
+    /// (with `ready` instances serving) the breach time.
+    fn limit(&self, ready: f64) -> f64 {
+        let over = if self.first_over.is_none() { self.fits } else { f64::INFINITY };
+        self.peak.min(ready).min(over)
     }
 }
 
@@ -728,6 +765,8 @@ struct Acc {
     area: f64,
     breach_ms: i64,
     peak: u32,
+    /// What the steps require (counted step by step, not over time).
+    need: Need,
 }
 
 impl Acc {
