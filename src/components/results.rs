@@ -89,25 +89,6 @@ pub struct InstancesDrawing {
 /// a fifth of each redraw).
 pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) -> InstancesDrawing {
     let present = instance_series_present(replay);
-    let drawn = |i: usize| present[i] && shown[i];
-    let bounds = MarkLine::new().silent(true).symbol(vec![Symbol::None, Symbol::None]).data(vec![
-        MarkLineVariant::Simple(MarkLineData::new().name("min").y_axis(f64::from(min))),
-        MarkLineVariant::Simple(MarkLineData::new().name("max").y_axis(f64::from(max))),
-    ]);
-    let line = |i: usize, kind: Option<LineStyleType>| {
-        let (id, name, color, _) = INSTANCE_SERIES[i];
-        let style = LineStyle::new().color(color);
-        Line::new()
-            .id(id)
-            .name(name)
-            .step(Step::End)
-            .show_symbol(false)
-            .item_style(ItemStyle::new().color(color))
-            .line_style(match kind {
-                Some(k) => style.type_(k),
-                None => style,
-            })
-    };
     let mut chart = Chart::new()
         .animation(false)
         .grid(Grid::new().left(56).right(24).top(30).bottom(64))
@@ -117,26 +98,37 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8));
     let mut data = Vec::new();
-    // The min and max lines ride on the first series drawn (an empty one if the planner hid all).
-    let mut bounds = Some(bounds);
-    if drawn(0) {
-        chart = chart.series(line(0, None).mark_line(bounds.take().expect("first")));
-        data.push(("history", step_points(&replay.history)));
-    }
-    for (i, track, kind) in [(1, &replay.forecast, LineStyleType::Dashed), (2, &replay.upper, LineStyleType::Dotted)] {
-        if let (true, Some(track)) = (drawn(i), track) {
-            let series = line(i, Some(kind));
-            chart = chart.series(match bounds.take() {
-                Some(b) => series.mark_line(b),
-                None => series,
-            });
-            data.push((INSTANCE_SERIES[i].0, step_points(track)));
-        }
+    // The min and max lines ride on the first track drawn (an empty series if the planner hid all).
+    let mut bounds = Some(MarkLine::new().silent(true).symbol(vec![Symbol::None, Symbol::None]).data(vec![
+        MarkLineVariant::Simple(MarkLineData::new().name("min").y_axis(f64::from(min))),
+        MarkLineVariant::Simple(MarkLineData::new().name("max").y_axis(f64::from(max))),
+    ]));
+    let tracks = [Some(&replay.history), replay.forecast.as_ref(), replay.upper.as_ref()];
+    for (i, track) in tracks.into_iter().enumerate() {
+        let Some(track) = track.filter(|_| shown[i]) else { continue };
+        let (id, name, color, mark) = INSTANCE_SERIES[i];
+        let line_style = match mark {
+            Mark::Dashed => LineStyle::new().color(color).type_(LineStyleType::Dashed),
+            Mark::Dotted => LineStyle::new().color(color).type_(LineStyleType::Dotted),
+            Mark::Solid | Mark::Square => LineStyle::new().color(color),
+        };
+        let series = Line::new()
+            .id(id)
+            .name(name)
+            .step(Step::End)
+            .show_symbol(false)
+            .item_style(ItemStyle::new().color(color))
+            .line_style(line_style);
+        chart = chart.series(match bounds.take() {
+            Some(b) => series.mark_line(b),
+            None => series,
+        });
+        data.push((id, step_points(track)));
     }
     if let Some(b) = bounds {
         chart = chart.series(Line::new().id("bounds").show_symbol(false).mark_line(b));
     }
-    if drawn(3) {
+    if present[3] && shown[3] {
         // Every event while they fit; beyond, every k-th, spread over the whole span.
         let all = replay.history.events.len() + replay.forecast.as_ref().map_or(0, |t| t.events.len());
         let stride = all.div_ceil(MAX_TRACK_POINTS).max(1);

@@ -55,7 +55,8 @@ pub fn usage_csv_every(rows: usize, step_s: i64, seed: u64) -> Vec<u8> {
 /// The workbench benchmark's replay inputs: [`usage_csv_every`] parsed, each series fed to the
 /// metric of its kind (CPU, memory, latency, requests) and aligned the way the app and
 /// `headroom simulate` align them ([`crate::capacity::inputs::align`]: one grid, latency in
-/// seconds), with `instances` running during the history.
+/// seconds), with `instances` running during the history. For benchmarks and tests: it reads only
+/// the CSV it generates, so its `expect`s cannot fail on anyone's data.
 pub fn usage_replay_inputs(rows: usize, step_s: i64, seed: u64, instances: u32) -> crate::capacity::ReplayInputs {
     use crate::capacity::inputs::{align, Sources};
     use crate::capacity::{HistoryInstances, Metric};
