@@ -22,6 +22,7 @@ use crate::components::number_field::{NumberField, Range};
 use crate::components::policy_panel::PolicyPanel;
 use crate::components::results::{EventsTable, InstancesChart, SummaryCards};
 use crate::components::share_panel::{policy_document, policy_from_address, read_policy, write_address, SharePanel};
+use crate::components::time_view::{Spans, TimeRangeButtons};
 use crate::keep::{keep, Kept};
 use crate::state::plan::{default_policy, prepare, Plan};
 use crate::state::{add_file, auto_map, Job, LoadedFile, Metric, SAMPLE_FILE};
@@ -292,6 +293,15 @@ pub fn App() -> impl IntoView {
         Memo::new(move |_| files.with(|fs| mapping.with(|mp| mp.get(&shown.get()).and_then(|r| r.find(fs)).cloned())))
             .into();
     let shown_forecast = Signal::derive(move || forecasts.with(|f| f.get(&shown.get()).cloned()));
+    // Both charts show one time range (zoomed on either, or chosen with the buttons above them).
+    crate::components::time_view::provide();
+    let spans: Signal<Option<Spans>> = Memo::new(move |_| {
+        let history = shown_series
+            .with(|s| s.as_ref().and_then(|s| Some((*s.timestamps.first()? as f64, *s.timestamps.last()? as f64))))?;
+        let forecast_end = shown_forecast.with(|f| f.as_ref().and_then(|f| f.timestamps.last().map(|&t| t as f64)));
+        Some(Spans { history, forecast_end })
+    })
+    .into();
     let status_text = Signal::derive(move || {
         forecast_status.with(|st| {
             st.get(&shown.get()).cloned().unwrap_or_else(|| {
@@ -381,6 +391,7 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=has_files>
                     <SummaryCards plan=plan_signal />
+                    <TimeRangeButtons spans />
                     <section class="panel" aria-labelledby="metric-title">
                         <div class="panel-head">
                             <h2 id="metric-title">{move || shown.get().label()}</h2>

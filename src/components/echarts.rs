@@ -43,6 +43,15 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn on(this: &Instance, event: &str, handler: &js_sys::Function) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, js_name = getWidth)]
+    fn get_width(this: &Instance) -> f64;
+
+    #[wasm_bindgen(method, catch, js_name = convertFromPixel)]
+    fn convert_from_pixel(this: &Instance, finder: &JsValue, value: f64) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = dispatchAction)]
+    fn dispatch_action(this: &Instance, action: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
 }
 
 fn instance(el: &web_sys::Element) -> Option<Instance> {
@@ -55,6 +64,43 @@ pub fn y_pixel(el: &web_sys::Element, value: f64) -> Option<f64> {
     let finder = js_sys::Object::new();
     js_sys::Reflect::set(&finder, &"yAxisIndex".into(), &0.into()).ok()?;
     instance(el)?.convert_to_pixel(&finder, value).ok()?.as_f64().filter(|y| y.is_finite())
+}
+
+/// The dates (ms since the epoch) at the left and right edges of the plot of the chart in `el`,
+/// whose plot is inset `left` and `right` pixels from the chart's sides: the time range in view,
+/// however it was zoomed. None before the chart is drawn.
+pub fn x_range(el: &web_sys::Element, left: f64, right: f64) -> Option<(f64, f64)> {
+    let inst = instance(el)?;
+    let finder = js_sys::Object::new();
+    js_sys::Reflect::set(&finder, &"xAxisIndex".into(), &0.into()).ok()?;
+    let at = |px: f64| inst.convert_from_pixel(&finder, px).ok()?.as_f64().filter(|v| v.is_finite());
+    let (a, b) = (at(left)?, at(inst.get_width() - right)?);
+    (a < b).then_some((a, b))
+}
+
+/// Zooms the time axis of the chart in `el` to `range` (ms since the epoch; None: everything),
+/// without the chart reporting it as a zoom of its own (no `datazoom` event).
+pub fn zoom_to(el: &web_sys::Element, range: Option<(f64, f64)>) -> Result<(), String> {
+    let Some(inst) = instance(el) else { return Ok(()) };
+    let action = match range {
+        Some((a, b)) => serde_json::json!({"type": "dataZoom", "startValue": a, "endValue": b}),
+        None => serde_json::json!({"type": "dataZoom", "start": 0, "end": 100}),
+    };
+    let action = action.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &"silent".into(), &JsValue::TRUE).map_err(js_error)?;
+    inst.dispatch_action(&action, &opts).map_err(js_error)
+}
+
+/// Calls `handler` each time the user zooms or pans the chart in `el` (wheel, drag, its slider).
+/// `handler` must live as long as the chart. False if there is no chart yet.
+pub fn on_zoom(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
+    instance(el).is_some_and(|i| i.on("datazoom", handler).is_ok())
+}
+
+/// Whether `el` holds a chart.
+pub fn drawn(el: &web_sys::Element) -> bool {
+    instance(el).is_some()
 }
 
 /// The height of the chart in `el` in pixels, as the chart last measured it (reading it does not

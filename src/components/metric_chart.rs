@@ -247,6 +247,12 @@ pub fn MetricChart(
             }
         }
     });
+    super::time_view::link(
+        node,
+        super::time_view::Source::MetricChart,
+        (f64::from(GRID.0), f64::from(GRID.1)),
+        drawn.into(),
+    );
     let top = Memo::new(move |_| {
         series.with(|s| s.as_ref().map_or(f64::NEG_INFINITY, |s| forecast.with(|f| data_max(s, f.as_deref()))))
     });

@@ -14,3 +14,4 @@ pub mod results;
 pub mod series_chart;
 pub mod settle;
 pub mod share_panel;
+pub mod time_view;

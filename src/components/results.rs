@@ -154,8 +154,13 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
     }
     let mut option = serde_json::to_value(&chart).unwrap_or_default();
     if let Some(zooms) = option.get_mut("dataZoom").and_then(|s| s.as_array_mut()) {
-        for z in zooms.iter_mut().filter(|z| z["type"] == "slider") {
-            z["showDataShadow"] = serde_json::Value::Bool(false);
+        for z in zooms.iter_mut() {
+            // A step line has a point only where the count changes: zoomed in between two, the
+            // default filter would leave nothing to draw.
+            z["filterMode"] = serde_json::json!("none");
+            if z["type"] == "slider" {
+                z["showDataShadow"] = serde_json::Value::Bool(false);
+            }
         }
     }
     if let Some(series) = option.get_mut("series").and_then(|s| s.as_array_mut()) {
@@ -165,6 +170,15 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
         }
     }
     InstancesDrawing { option, data }
+}
+
+/// The first and last instant of flat `[t0, v0, t1, v1, …]` points, over every series.
+fn time_span(data: &[(&str, Vec<f64>)]) -> Option<(f64, f64)> {
+    let times = data.iter().flat_map(|(_, points)| points.iter().step_by(2).copied());
+    times.fold(None, |acc, t| match acc {
+        None => Some((t, t)),
+        Some((a, b)) => Some((a.min(t), b.max(t))),
+    })
 }
 
 /// The legend drawn into the instances chart while it is saved as PNG (the page's legend is a row
@@ -190,6 +204,11 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // What is drawn: a policy change that leaves the counts as they were (a threshold moved where
     // the data never reaches) redraws nothing.
     let drawn = StoredValue::new(InstancesDrawing::default());
+    // Bumped when the chart is made or its time span changes (not at each redraw of the counts):
+    // then it is zoomed again to the range both charts share.
+    let span = StoredValue::new(None::<(f64, f64)>);
+    let respan = RwSignal::new(0u32);
+    super::time_view::link(node, super::time_view::Source::InstancesChart, (56.0, 24.0), respan.into());
     Effect::new(move |_| {
         // Timed as `headroom:build:instances`: the tracks thinned for display and the option.
         let shown = shown.get();
@@ -207,11 +226,17 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             if drawn.with_value(|d| *d == drawing) {
                 return;
             }
+            let new_chart = !echarts::drawn(&el);
             match echarts::timed("headroom:draw:instances", || {
                 echarts::update_with_data(&el, &drawing.option, &drawing.data)
             }) {
                 Ok(_) => {
                     error.set(None);
+                    let now = time_span(&drawing.data);
+                    if new_chart || span.get_value() != now {
+                        span.set_value(now);
+                        respan.update(|n| *n += 1);
+                    }
                     drawn.set_value(drawing);
                 }
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
@@ -296,6 +321,9 @@ pub fn PngButton(
     }
 }
 
+/// Figures longer than this many characters (a runway date) are set smaller in their card.
+const LONG_FIGURE: usize = 9;
+
 /// One figure card.
 #[component]
 fn Card(
@@ -307,7 +335,9 @@ fn Card(
     view! {
         <div class="card">
             <span class="card-label">{label}</span>
-            <strong class="card-value" data-testid=testid>{value}</strong>
+            // A long figure (a date) is set smaller rather than broken over two lines.
+            <strong class="card-value" class:long=move || value.with(|v| v.chars().count() > LONG_FIGURE)
+                    data-testid=testid>{value}</strong>
             <span class="card-detail muted">{detail}</span>
         </div>
     }

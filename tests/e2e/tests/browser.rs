@@ -330,6 +330,154 @@ async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_
     b.close().await;
 }
 
+/// The dates at the left and right edges of the plot of both charts, metric chart first.
+const RANGES: &str = "return ['series-chart', 'instances-chart'].map(id => { \
+    const i = echarts.getInstanceByDom(document.querySelector(`[data-testid=${id}]`)); \
+    return [i.convertFromPixel({xAxisIndex: 0}, 56), i.convertFromPixel({xAxisIndex: 0}, i.getWidth() - 24)]; })";
+
+/// Waits until both charts show `want` (first and last instant, ms), each edge within 0.5 % of
+/// the span; returns what they show.
+async fn both_show(b: &Browser, what: &str, want: (f64, f64)) -> serde_json::Value {
+    b.eventually(
+        what,
+        &format!(
+            "const r = (() => {{ {RANGES} }})(); const [a, z] = arguments; const tol = (z - a) * 0.005; \
+             return r.every(([x, y]) => Math.abs(x - a) <= tol && Math.abs(y - z) <= tol) ? r : null"
+        ),
+        vec![json!(want.0), json!(want.1)],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zooming_either_chart_zooms_both_and_the_buttons_set_both_from_the_keyboard() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    b.eventually(
+        "both charts with a forecast",
+        "const d = id => { const el = document.querySelector(`[data-testid=${id}]`); return el && echarts.getInstanceByDom(el); }; \
+         const m = d('series-chart'), i = d('instances-chart'); \
+         return m && i && m.getOption().series.length >= 6 && i.getOption().series.some(s => s.id === 'forecast') || null",
+        vec![],
+    )
+    .await;
+    // The sample's history and its forecast's end, as the buttons see them.
+    let span: Vec<f64> = serde_json::from_value(
+        b.eventually(
+            "the spans",
+            "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).getOption(); \
+             const h = o.series.find(s => s.id === 'history').data, f = o.series.find(s => (s.name || '').startsWith('forecast (')).data; \
+             return h.length && f.length ? [h[0][0], h[h.length - 1][0], f[f.length - 1][0]] : null",
+            vec![],
+        )
+        .await,
+    )
+    .unwrap();
+    let (first, last, end) = (span[0], span[1], span[2]);
+    // A wheel over the metric chart's plot (a real input event, through DevTools) zooms it in; the
+    // instances chart shows the same dates.
+    let at: Vec<f64> = serde_json::from_value(
+        b.js(
+            "const el = document.querySelector('[data-testid=series-chart]'); el.scrollIntoView({block: 'center'}); \
+             const r = el.getBoundingClientRect(); return [r.left + r.width * 0.7, r.top + r.height * 0.5]",
+            vec![],
+        )
+        .await,
+    )
+    .unwrap();
+    for _ in 0..3 {
+        b.cdp(
+            "Input.dispatchMouseEvent",
+            json!({"type": "mouseWheel", "x": at[0], "y": at[1], "deltaX": 0, "deltaY": -300}),
+        )
+        .await
+        .unwrap();
+    }
+    // (The chart applies a wheel after its throttle delay.)
+    let zoomed = b
+        .eventually(
+            "the wheel to zoom the metric chart in",
+            "const i = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')); \
+             const r = [i.convertFromPixel({xAxisIndex: 0}, 56), i.convertFromPixel({xAxisIndex: 0}, i.getWidth() - 24)]; \
+             return r[1] - r[0] < 0.9 * (arguments[1] - arguments[0]) ? r : null",
+            vec![json!(first), json!(end)],
+        )
+        .await;
+    let zoomed: (f64, f64) = serde_json::from_value(zoomed).unwrap();
+    assert!(zoomed.1 - zoomed.0 < 0.9 * (end - first), "the wheel zoomed in: {zoomed:?} of {first}–{end}");
+    both_show(&b, "the instances chart to follow the metric chart's zoom", zoomed).await;
+    // A threshold dragged meanwhile redraws the counts and keeps the range.
+    type_into(&b, "threshold-cpu", "50").await;
+    b.eventually(
+        "the scale-up line at 50",
+        "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.textContent.includes('scale up 50')",
+        vec![],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    both_show(&b, "the zoom kept through a redraw", zoomed).await;
+    // Panning the instances chart (its slider, here by action) moves the metric chart too.
+    b.js(
+        "echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).dispatchAction({type: 'dataZoom', start: 10, end: 30})",
+        vec![],
+    )
+    .await;
+    let panned: Vec<Vec<f64>> = serde_json::from_value(b.js(RANGES, vec![]).await).unwrap();
+    assert!((panned[1][0] - zoomed.0).abs() > 0.01 * (end - first), "the instances chart moved: {panned:?}");
+    both_show(&b, "the metric chart to follow the instances chart", (panned[1][0], panned[1][1])).await;
+    // The buttons, from the keyboard: "Forecast" shows the forecast and a little history before it.
+    let buttons = b.text("[data-testid=time-range]").await;
+    for label in ["Everything", "History", "Forecast", "Last 7 days"] {
+        assert!(buttons.contains(label), "{label} in {buttons:?}");
+    }
+    let forecast = b.client.find(Locator::XPath("//*[@data-testid='time-range']/button[.='Forecast']")).await.unwrap();
+    b.js(
+        "[...document.querySelectorAll('[data-testid=time-range] button')].find(x => x.textContent === 'Forecast').focus()",
+        vec![],
+    )
+    .await;
+    forecast.send_keys("\u{e007}").await.unwrap();
+    both_show(&b, "the forecast on both charts", (last - (end - last) / 4.0, end)).await;
+    assert_eq!(forecast.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
+    // Zoomed in between two changes of the count, the instances chart still draws its step lines.
+    let drawn = b
+        .js(
+            "const i = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')); \
+             return i.getModel().getSeries().filter(s => s.type === 'series.line' && s.id !== 'bounds').map(s => s.getData().count())",
+            vec![],
+        )
+        .await;
+    let drawn: Vec<usize> = serde_json::from_value(drawn).unwrap();
+    assert!(drawn.len() >= 2 && drawn.iter().all(|&n| n >= 2), "points of each step line in view: {drawn:?}");
+    b.client.set_window_size(1280, 1500).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    b.screenshot("forecast-range-1280.png").await;
+    // "Everything" shows it all again, and "Forecast" is no longer pressed.
+    b.client
+        .find(Locator::XPath("//*[@data-testid='time-range']/button[.='Everything']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let all: Vec<Vec<f64>> = serde_json::from_value(
+        b.eventually(
+            "everything on both charts",
+            &format!(
+                "const r = (() => {{ {RANGES} }})(); \
+                 return r.every(([x, y]) => x <= arguments[0] + 1 && y >= arguments[1] - 1) ? r : null"
+            ),
+            vec![json!(first), json!(end)],
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(forecast.attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
+    b.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn choosing_a_model_refits_the_forecast_with_it() {
     let b = Browser::start().await;
