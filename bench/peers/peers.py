@@ -47,7 +47,7 @@ ACCURACY_SERIES = [
 ]
 SPEED_SERIES = ["synthetic_14d_5min.csv", "synthetic_1y_5min.csv"]
 HEADROOM_SPEED_MODELS = ["ets", "mstl", "auto"]
-HEADROOM_ACCURACY_MODELS = ["auto", "seasonal-naive", "linear", "theil-sen", "exponential", "ets", "mstl"]
+HEADROOM_ACCURACY_MODELS = ["auto", "seasonal-naive", "seasonal-mean", "linear", "theil-sen", "exponential", "ets", "mstl", "combination"]
 # A week is held out only when at least this many weeks remain to fit on (weekly season seen twice).
 MIN_WEEKS_FOR_WEEK_HOLDOUT = 2
 # The accuracy reference computed here: the last day of the training part repeated.
@@ -359,7 +359,15 @@ def score(point, lo95, hi95, lo80, hi80, actual) -> dict:
     return res
 
 
-def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | None) -> list[dict]:
+def windows(times: pd.DatetimeIndex, days: int) -> list[tuple[str, int, int]]:
+    """(label, seconds held out, days before the file's end the window ends) of every window: the
+    last day and week ([`holdouts`]), then each of the `days - 1` days before the last one alone."""
+    out = [(label, hold_s, 0) for label, hold_s in holdouts(times)]
+    out += [("1d", DAY_S, k) for k in range(1, days)]
+    return out
+
+
+def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | None, days: int = 1) -> list[dict]:
     results = []
     for rel in ACCURACY_SERIES:
         path = data_dir / rel
@@ -368,9 +376,12 @@ def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | N
             continue
         if not path.exists():
             raise SystemExit(f"peers: {path} is missing (see ../shared/data/README.md)")
-        lines = path.read_text().splitlines()
-        times, values = read_csv(path)
-        for label, hold_s in holdouts(times):
+        all_lines = path.read_text().splitlines()
+        all_times, all_values = read_csv(path)
+        for label, hold_s, before in windows(all_times, days):
+            # The file as it was `before` days before its end: the window is its last day or week.
+            upto = int(np.searchsorted(all_times.values, (all_times[-1] - pd.Timedelta(days=before)).to_datetime64(), side="right"))
+            times, values, lines = all_times[:upto], all_values[:upto], all_lines[: upto + 1]
             cut = times[-1] - pd.Timedelta(seconds=hold_s)
             n_train = int(np.searchsorted(times.values, cut.to_datetime64(), side="right"))
             test_t, test_y = times[n_train:], values[n_train:]
@@ -384,13 +395,15 @@ def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | N
                 "series": name,
                 "file": rel,
                 "holdout": label,
+                "days_before_end": before,
                 "train_points": n_train,
                 "train_filled": train.filled,
                 "test_points": len(test_y),
                 "horizon_steps": h,
                 "models": {},
             }
-            print(f"accuracy: {name} hold out {label} ({n_train} to fit, {len(test_y)} to score)", file=sys.stderr)
+            ago = f", ending {before} d before the file's end" if before else ""
+            print(f"accuracy: {name} hold out {label}{ago} ({n_train} to fit, {len(test_y)} to score)", file=sys.stderr)
             ref = seasonal_naive(train.values, train.times, h, daily, weekly)
             entry["models"][REFERENCE] = score(ref.point[k - 1], None, None, None, None, test_y)
             for pname, fn in PEERS.items():
@@ -500,6 +513,8 @@ def accuracy_table(results: list[dict]) -> str:
     out = [head, "|" + "---|" * 7]
     wins, any_wins, total = 0, 0, 0
     for e in results:
+        if e.get("days_before_end", 0):
+            continue
         naive = e["models"][REFERENCE]["mae"]
         peers = [e["models"][p]["mae"] for p in PEERS if "mae" in e["models"].get(p, {})]
         best = min(v["mae"] for v in e["models"].values() if "mae" in v)
@@ -528,6 +543,52 @@ def accuracy_table(results: list[dict]) -> str:
     return "\n".join(out)
 
 
+def days_table(results: list[dict]) -> str | None:
+    """Each series over its last days held out one by one (`--days`): the mean MAE of every model
+    over the windows, and on how many windows `auto` is no worse than the best peer."""
+    by_series: dict[str, list[dict]] = {}
+    for e in results:
+        if e["holdout"] == "1d":
+            by_series.setdefault(e["series"], []).append(e)
+    if all(len(v) < 2 for v in by_series.values()):
+        return None
+    out = [
+        "| series | days | best peer (mean MAE) | headroom auto (mean MAE) | auto ÷ best peer | "
+        "auto ≤ best peer, windows | headroom's best model (mean MAE) |",
+        "|" + "---|" * 7,
+    ]
+    series_wins = 0
+    for name, es in by_series.items():
+        names = {k for e in es for k in e["models"]}
+
+        def mean_mae(model: str) -> float | None:
+            v = [e["models"].get(model, {}).get("mae") for e in es]
+            return float(np.mean(v)) if all(x is not None for x in v) else None
+
+        peers = {p: mean_mae(p) for p in PEERS if p in names}
+        peers = {p: v for p, v in peers.items() if v is not None}
+        ours = {k: mean_mae(k) for k in names if k.startswith("headroom ") and k != "headroom auto"}
+        ours = {k: v for k, v in ours.items() if v is not None}
+        auto = mean_mae("headroom auto")
+        if not peers or auto is None:
+            continue
+        bp = min(peers, key=peers.get)
+        window_wins = sum(
+            e["models"]["headroom auto"]["mae"]
+            <= min(e["models"][p]["mae"] for p in PEERS if "mae" in e["models"].get(p, {}))
+            for e in es
+        )
+        series_wins += auto <= peers[bp]
+        bo = min(ours, key=ours.get) if ours else None
+        best_ours = f"{bo.removeprefix('headroom ')} {ours[bo]:.4g}" if bo else "–"
+        out.append(
+            f"| {name} | {len(es)} | {bp} {peers[bp]:.4g} | {auto:.4g} | {auto / peers[bp]:.2f} | "
+            f"{window_wins} of {len(es)} | {best_ours} |"
+        )
+    out.append(f"\nMean MAE over the days ≤ the best peer's (the peer best over those days): headroom auto on {series_wins} of {len(by_series)} series.")
+    return "\n".join(out)
+
+
 def versions() -> dict:
     from importlib.metadata import version
 
@@ -549,6 +610,12 @@ def main() -> int:
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-accuracy", action="store_true")
     ap.add_argument("--only", nargs="*", help="accuracy: only these series (file stems)")
+    ap.add_argument(
+        "--days",
+        type=int,
+        default=1,
+        help="accuracy: also hold out each of the N - 1 days before the last one, alone, and report every series over its last N days",
+    )
     ap.add_argument("--from-json", type=Path, help="print the report of an earlier run's results.json; run nothing")
     a = ap.parse_args()
     if a.from_json:
@@ -570,7 +637,8 @@ def main() -> int:
             "peer_time": "fit + forecast in the peer's own process (perf_counter), best of repeats, after a warm-up",
             "headroom_time": "wall time of `headroom forecast FILE --horizon 1d --model M --json`, best of repeats",
             "headroom_fit": "headroom_time minus the best wall time of `headroom inspect FILE` (process start + parse)",
-            "accuracy": "hold out the last day (and week where >= 2 weeks remain); MAE and interval coverage on it",
+            "accuracy": "hold out the last day (and week where >= 2 weeks remain), and with --days N each of the "
+            "N - 1 days before the last alone; MAE and interval coverage on each window",
         },
     }
     print("warming up the peers (imports, Stan model, JIT)…", file=sys.stderr)
@@ -580,7 +648,7 @@ def main() -> int:
             raise SystemExit("peers: --synthetic DIR is needed for the speed section (or --skip-speed)")
         report["speed"] = speed(hr, a.synthetic, a.repeats, a.budget, a.timeout)
     if not a.skip_accuracy:
-        report["accuracy"] = accuracy(hr, a.data, a.timeout, a.only)
+        report["accuracy"] = accuracy(hr, a.data, a.timeout, a.only, max(1, a.days))
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(clean(report), indent=2) + "\n")
@@ -602,6 +670,10 @@ def print_report(report: dict, path: Path) -> None:
     if "accuracy" in report:
         print("## Accuracy on real series (MAE on the held-out window; best in bold)\n")
         print(accuracy_table(report["accuracy"]) + "\n")
+        days = days_table(report["accuracy"])
+        if days:
+            print("### Over the last days, one by one (`--days`)\n")
+            print(days + "\n")
     print(f"JSON: {path}")
 
 
