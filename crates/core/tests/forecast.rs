@@ -430,6 +430,48 @@ fn without_a_season_seasonal_mean_is_the_median_level_and_follows_a_fresh_shift(
     assert_ordered(&r, "shifted level");
 }
 
+/// Three days at 5 min of 50 with a deterministic wobble (±2), the last `shifted` points at 5.
+fn level_then_drop(shifted: usize) -> Series {
+    let mut values: Vec<f64> = (0..864).map(|i| 50.0 + 2.0 * ((i * 7919 % 97) as f64 / 48.0 - 1.0)).collect();
+    let n = values.len();
+    values[n - shifted..].iter_mut().for_each(|v| *v = 5.0);
+    synthetic(values, 5 * MIN, None)
+}
+
+#[test]
+fn auto_follows_a_level_shift_in_the_last_points_that_no_backtest_saw() {
+    let r = forecast(&level_then_drop(4), &opts(ModelChoice::Auto, DAY)).unwrap();
+    assert!(r.point[0] < 10.0, "{} forecast {:?}", r.model.label(), &r.point[..3]);
+    assert!(r.notes.iter().any(|n| n.contains("level shift at the very end")), "{:?}", r.notes);
+    assert_ordered(&r, "after the drop");
+    // Two points down are not yet a shift (a blip): the pick and the level stay.
+    let r = forecast(&level_then_drop(2), &opts(ModelChoice::Auto, DAY)).unwrap();
+    assert!(r.point[0] > 40.0, "{} forecast {:?}", r.model.label(), &r.point[..3]);
+    assert!(!r.notes.iter().any(|n| n.contains("level shift")), "{:?}", r.notes);
+    // Without the drop the backtest's pick is a level model, not the last value.
+    let r = forecast(&level_then_drop(0), &opts(ModelChoice::Auto, DAY)).unwrap();
+    assert_ne!(r.model, ModelKind::SeasonalNaive);
+}
+
+/// grok_asg fell from 33 to about 1 in the four points before the day two days before its end;
+/// the backtest, blind to it, picks Theil–Sen, which forecast 33 all day (32× seasonal naive's
+/// error). Auto follows the drop.
+#[test]
+fn auto_follows_grok_asg_after_its_drop() {
+    let s = load("realAWSCloudwatch/grok_asg_anomaly.csv");
+    let end = *s.timestamps.last().unwrap() - 2 * DAY;
+    let upto = s.timestamps.partition_point(|&t| t <= end);
+    let mut head = s.clone();
+    head.timestamps.truncate(upto);
+    head.values.truncate(upto);
+    let (train, test) = split(&head, DAY);
+    let sn = held_out(&forecast(&train, &opts(ModelChoice::SeasonalNaive, DAY)).unwrap(), &test).0;
+    let auto = forecast(&train, &opts(ModelChoice::Auto, DAY)).unwrap();
+    let mae = held_out(&auto, &test).0;
+    assert!(mae < 1.2 * sn, "{}: MAE {mae} vs seasonal naive {sn}", auto.model.label());
+    assert!(auto.notes.iter().any(|n| n.contains("level shift at the very end")), "{:?}", auto.notes);
+}
+
 /// `auto` against seasonal naive over many held-out windows of nine real series: the last 5 days
 /// one by one and the last week (nyc_taxi: 14 days and 10 weeks; machine_temperature: 12 days and
 /// 5 weeks), each forecast from everything before it. The geometric mean of auto's MAE over
@@ -474,8 +516,9 @@ fn auto_beats_seasonal_naive_over_many_held_out_windows() {
     }
     let overall = geo(&all);
     eprintln!("all {} windows: auto ÷ naive {overall:.3}, auto better on {wins}", all.len());
-    // 0.893 measured (1.049 before the median level, the robust level shift and the median rank).
-    assert!(overall < 0.92, "auto ÷ seasonal naive {overall}");
+    // 0.856 measured (0.893 before the check for a level shift in the last points, 1.049 before
+    // the median level, the robust level shift and the median rank).
+    assert!(overall < 0.88, "auto ÷ seasonal naive {overall}");
 }
 
 fn geo(logs: &[f64]) -> f64 {

@@ -16,7 +16,9 @@
 //! 4. **Backtest** ([`backtest`]): rolling origin, five origins, each forecasting the horizon
 //!    (at most a quarter of the history); `auto` picks the model with the lowest median MASE over
 //!    the origins (one odd origin, a holiday or a level shift, does not decide), and reports every
-//!    model's scores.
+//!    model's scores. A level shift in the very last points, after every origin, is checked for
+//!    apart ([`FRESH_STEPS`], [`FRESH_REACH`]): when the pick did not see it coming by far, the
+//!    model that followed those points best is used, with a note.
 //! 5. **Intervals** ([`calibrate`]): the final forecast's 80 % and 95 % bands are the 80th and
 //!    95th percentiles of its own backtest errors, by lead time; the model's native bands (normal
 //!    theory, or √(seasons ahead) for seasonal naive) are kept only when the backtest is too short.
@@ -343,10 +345,19 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
         Vec::new()
     };
 
-    let chosen = match opts.model.kind() {
+    let mut chosen = match opts.model.kind() {
         Some(k) => k,
         None => pick(&scores, &mut notes),
     };
+    if opts.model.kind().is_none() {
+        let fit_before = |k: ModelKind, ys: &[f64], h: usize| {
+            build(k, &seasons, step_ms).fit(&ys[ys.len().saturating_sub(cap(k))..]).and_then(|f| f.predict(h)).ok()
+        };
+        if let Some((k, note)) = fresh_shift(y, chosen, &members, &scores, fit_before) {
+            chosen = k;
+            notes.push(note);
+        }
+    }
     let fitted_kinds: Vec<ModelKind> = if chosen == ModelKind::Combination { members.clone() } else { vec![chosen] };
     if fitted_kinds.contains(&ModelKind::Mstl) && y.len() > mstl_cap {
         notes.push(format!("MSTL decomposed the last {mstl_cap} of {} points", y.len()));
@@ -427,6 +438,74 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
         seasons,
         flags,
         notes,
+    })
+}
+
+/// The last points a fresh level shift is looked for in.
+pub const FRESH_STEPS: usize = 3;
+/// How far outside its own 95 % band the last [`FRESH_STEPS`] points must all lie, on one side, as
+/// a multiple of the band's reach from the point forecast, to count as a fresh level shift.
+pub const FRESH_REACH: f64 = 5.0;
+
+/// A level shift in the very last points, which no backtest origin could see: `auto`'s pick,
+/// fitted on the history before the last [`FRESH_STEPS`] points, puts every one of them on one side
+/// at least [`FRESH_REACH`] times as far from its forecast as its 95 % band reaches. Then the
+/// model (of those backtested) that forecast those points best from before them is used instead,
+/// with a note saying why. `fit` fits a model on a history and predicts `h` steps; the pick is the
+/// mean of `members` when it is the combination.
+///
+/// On grok_asg the series fell from 33 to 1 in the four points before a held-out day; `auto` had
+/// picked Theil–Sen (best backtest), which forecast 33 all day: 32× seasonal naive's error. With
+/// the check it is seasonal naive (1.0×), and over the 83 held-out windows of the real series auto
+/// goes from 0.893 to 0.856 of seasonal naive's MAE, with no other window changed. That shift was
+/// 99 band-reaches away; no other window's last points were more than 2 outside, so a blip at the
+/// edge of a band does not move the pick.
+fn fresh_shift(
+    y: &[f64],
+    chosen: ModelKind,
+    members: &[ModelKind],
+    scores: &[ModelScore],
+    fit: impl Fn(ModelKind, &[f64], usize) -> Option<Prediction>,
+) -> Option<(ModelKind, String)> {
+    let n = y.len();
+    if n < MIN_POINTS + FRESH_STEPS {
+        return None;
+    }
+    let (before, last) = y.split_at(n - FRESH_STEPS);
+    let kinds: &[ModelKind] = if chosen == ModelKind::Combination { members } else { std::slice::from_ref(&chosen) };
+    let preds: Vec<Prediction> = kinds.iter().filter_map(|&k| fit(k, before, FRESH_STEPS)).collect();
+    if preds.len() != kinds.len() {
+        return None;
+    }
+    let pred = combine::mean(&preds)?;
+    // How far each last point is from the forecast, in reaches of the 95 % band on its side.
+    let reach = |i: usize, a: f64| {
+        let (p, edge) =
+            if a >= pred.point[i] { (pred.point[i], pred.upper_95[i]) } else { (pred.point[i], pred.lower_95[i]) };
+        (a - p).abs() / (edge - p).abs().max(f64::MIN_POSITIVE)
+    };
+    let one_side = last.iter().enumerate().all(|(i, &a)| a > pred.point[i])
+        || last.iter().enumerate().all(|(i, &a)| a < pred.point[i]);
+    if !one_side || last.iter().enumerate().any(|(i, &a)| reach(i, a) < FRESH_REACH) {
+        return None;
+    }
+    let error = |p: &Prediction| last.iter().zip(&p.point).map(|(a, f)| (a - f).abs()).sum::<f64>();
+    let best = scores
+        .iter()
+        .filter(|s| s.mae.is_some() && s.model != ModelKind::Combination && s.model != chosen)
+        .filter_map(|s| fit(s.model, before, FRESH_STEPS).map(|p| (error(&p), s.model)))
+        .filter(|(e, _)| e.is_finite())
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
+    (best.0 < error(&pred)).then(|| {
+        (
+            best.1,
+            format!(
+                "the last {FRESH_STEPS} points lie far outside what {} expected from the history before them \
+                 (a level shift at the very end, which the backtest could not see); {} followed them best",
+                chosen.label(),
+                best.1.label()
+            ),
+        )
     })
 }
 
