@@ -86,10 +86,24 @@ pub fn zoom_to(el: &web_sys::Element, range: Option<(f64, f64)>) -> Result<(), S
         Some((a, b)) => serde_json::json!({"type": "dataZoom", "startValue": a, "endValue": b}),
         None => serde_json::json!({"type": "dataZoom", "start": 0, "end": 100}),
     };
+    dispatch_silently(&inst, &action)
+}
+
+/// Dispatches `action` to `inst` without the chart reporting it as an event.
+fn dispatch_silently(inst: &Instance, action: &serde_json::Value) -> Result<(), String> {
     let action = action.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| e.to_string())?;
     let opts = js_sys::Object::new();
     js_sys::Reflect::set(&opts, &"silent".into(), &JsValue::TRUE).map_err(js_error)?;
     inst.dispatch_action(&action, &opts).map_err(js_error)
+}
+
+/// Shows or hides the series named `name` of the chart in `el` (its legend's selection, kept
+/// across redraws), without the chart reporting it as an event.
+pub fn show_series(el: &web_sys::Element, name: &str, shown: bool) -> Result<(), String> {
+    let Some(inst) = instance(el) else { return Ok(()) };
+    let kind = if shown { "legendSelect" } else { "legendUnSelect" };
+    let action = serde_json::json!({"type": kind, "name": name});
+    dispatch_silently(&inst, &action)
 }
 
 /// Calls `handler` each time the user zooms or pans the chart in `el` (wheel, drag, its slider).
@@ -113,21 +127,6 @@ pub fn height(el: &web_sys::Element) -> Option<f64> {
 /// resize). `handler` must live as long as the chart. False if there is no chart yet.
 pub fn on_finished(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
     instance(el).is_some_and(|i| i.on("finished", handler).is_ok())
-}
-
-/// Calls `handler` with the legend entry's name and whether it is now shown, each time the user
-/// toggles an entry of the legend of the chart in `el`. `handler` must live as long as the chart.
-/// False if there is no chart yet.
-pub fn on_legend_toggle(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
-    instance(el).is_some_and(|i| i.on("legendselectchanged", handler).is_ok())
-}
-
-/// For an [`on_legend_toggle`] handler: the toggled entry's name and whether it is now shown.
-pub fn legend_toggled(event: &JsValue) -> Option<(String, bool)> {
-    let name = js_sys::Reflect::get(event, &"name".into()).ok()?.as_string()?;
-    let selected = js_sys::Reflect::get(event, &"selected".into()).ok()?;
-    let shown = js_sys::Reflect::get(&selected, &name.as_str().into()).ok()?.as_bool().unwrap_or(true);
-    Some((name, shown))
 }
 
 /// Whether the chart library loaded.

@@ -18,14 +18,14 @@ use headroom_core::Series;
 use leptos::html::Div;
 use leptos::prelude::*;
 use serde_json::json;
-use wasm_bindgen::JsValue;
 
 use super::echarts;
+use super::legend::{ChartLegend, Entry, Mark};
 use crate::state::plan::core_metric;
 use crate::state::Metric;
 
 /// The plot area's margins in the chart, in pixels (the lines overlay spans the same area).
-const GRID: (i32, i32, i32, i32) = (56, 24, 40, 64);
+const GRID: (i32, i32, i32, i32) = (56, 24, 30, 64);
 
 /// History and forecast share one colour (the forecast dashed): one series continued.
 const HISTORY_COLOR: &str = "#3b6fd4";
@@ -36,6 +36,43 @@ const DOWN_COLOR: &str = "#2e8540";
 
 /// The legend entry of the policy's lines (toggling it shows or hides them).
 const LINES_LEGEND: &str = "policy lines";
+
+/// The bands' names (their legend entries).
+const BAND_95: &str = "95 % interval";
+const BAND_80: &str = "80 % interval";
+
+/// The legend's entries (keys as in [`series_name`]) for a chart with or without a forecast
+/// (named after its model).
+fn legend_entries(forecast: Option<&str>) -> Vec<Entry> {
+    let entry = |key, label: &str, color, mark| Entry { key, label: label.to_string(), color, mark };
+    let mut out = vec![
+        entry("history", "history", HISTORY_COLOR, Mark::Solid),
+        entry("lines", LINES_LEGEND, UP_COLOR, Mark::Dashed),
+    ];
+    if let Some(model) = forecast {
+        out.push(entry("forecast", &forecast_name(model), HISTORY_COLOR, Mark::Dashed));
+        out.push(entry("band80", BAND_80, HISTORY_COLOR, Mark::Band));
+        out.push(entry("band95", BAND_95, HISTORY_COLOR, Mark::LightBand));
+    }
+    out
+}
+
+/// The forecast line's name: `forecast (ets)`.
+fn forecast_name(model: &str) -> String {
+    format!("forecast ({model})")
+}
+
+/// The chart's name of the series a legend key stands for.
+fn series_name(key: &str, forecast: Option<&str>) -> Option<String> {
+    match key {
+        "history" => Some("history".into()),
+        "lines" => Some(LINES_LEGEND.into()),
+        "band95" => Some(BAND_95.into()),
+        "band80" => Some(BAND_80.into()),
+        "forecast" => forecast.map(forecast_name),
+        _ => None,
+    }
+}
 
 /// The most points drawn per line (display only): about two per pixel of a wide chart, and few
 /// enough that a redraw while a slider moves stays within a frame.
@@ -86,8 +123,9 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
     let mut chart = Chart::new()
         .animation(false)
         .grid(Grid::new().left(GRID.0).right(GRID.1).top(GRID.2).bottom(GRID.3))
-        // One line that pages on a narrow screen: a wrapped legend would run into the plot.
-        .legend(Legend::new().top(4).type_(LegendType::Scroll))
+        // The legend is a row of buttons above the chart (see [`ChartLegend`]); the chart's own is
+        // drawn only into a PNG, on one line that pages on a narrow chart.
+        .legend(Legend::new().show(false).top(4).type_(LegendType::Scroll))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .x_axis(Axis::new().type_(AxisType::Time))
         .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
@@ -114,11 +152,11 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart
             .data(Vec::<CompositeValue>::new()),
     );
     if let Some(f) = forecast {
-        chart = band(chart, f, &f.lower_95, &f.upper_95, "95 % interval", 0.15);
-        chart = band(chart, f, &f.lower_80, &f.upper_80, "80 % interval", 0.25);
+        chart = band(chart, f, &f.lower_95, &f.upper_95, BAND_95, 0.15);
+        chart = band(chart, f, &f.lower_80, &f.upper_80, BAND_80, 0.25);
         chart = chart.series(
             Line::new()
-                .name(format!("forecast ({})", f.model.label()))
+                .name(forecast_name(f.model.label()))
                 .show_symbol(false)
                 .item_style(ItemStyle::new().color(HISTORY_COLOR))
                 .line_style(LineStyle::new().type_(LineStyleType::Dashed).color(HISTORY_COLOR))
@@ -234,6 +272,9 @@ pub fn MetricChart(
     let drawn = RwSignal::new(0u32);
     // The value axis' range last set (a redraw of the data resets it).
     let axis = StoredValue::new(None::<(serde_json::Value, serde_json::Value)>);
+    // The legend's keys the planner hid.
+    let hidden = RwSignal::new(Vec::<&'static str>::new());
+    let model = Memo::new(move |_| forecast.with(|f| f.as_ref().map(|f| f.model.label())));
     Effect::new(move |_| {
         let chart = series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref()))));
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
@@ -241,6 +282,13 @@ pub fn MetricChart(
                 Ok(_) => {
                     error.set(None);
                     axis.set_value(None);
+                    // What the planner hid stays hidden (a new model names its forecast anew).
+                    let m = model.get_untracked();
+                    for key in hidden.get_untracked() {
+                        if let Some(name) = series_name(key, m) {
+                            let _ = echarts::show_series(&el, &name, false);
+                        }
+                    }
                     drawn.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
@@ -261,8 +309,7 @@ pub fn MetricChart(
     let layout = RwSignal::new(0u32);
     let on_finished = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut()>>);
     // The legend's "policy lines" entry shows or hides the lines.
-    let lines_shown = RwSignal::new(true);
-    let on_legend = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut(JsValue)>>);
+    let lines_shown = Memo::new(move |_| !hidden.with(|h| h.contains(&"lines")));
     let lines_now = Memo::new(move |_| series.with(|s| policy.with(|p| lines(p, metric.get(), s.as_ref()))));
     // The value axis: its range set only when it changes (a line above the data raises it).
     Effect::new(move |_| {
@@ -282,18 +329,6 @@ pub fn MetricChart(
                 let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || layout.update(|n| *n += 1));
                 if echarts::on_finished(&el, wasm_bindgen::JsCast::unchecked_ref(handler.as_ref())) {
                     on_finished.set_value(Some(handler));
-                }
-            }
-            if on_legend.with_value(Option::is_none) {
-                let handler = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                    if let Some((name, shown)) = echarts::legend_toggled(&event) {
-                        if name == LINES_LEGEND {
-                            lines_shown.set(shown);
-                        }
-                    }
-                });
-                if echarts::on_legend_toggle(&el, wasm_bindgen::JsCast::unchecked_ref(handler.as_ref())) {
-                    on_legend.set_value(Some(handler));
                 }
             }
         }
@@ -319,11 +354,37 @@ pub fn MetricChart(
             })
         })
     });
-    // A PNG gets the lines drawn into the chart while it is saved.
+    // A PNG gets the lines and the legend drawn into the chart while it is saved.
     let for_png = Callback::new(move |on: bool| {
         if let Some(el) = node.get_untracked() {
             let lines = if on && lines_shown.get_untracked() { lines_now.get_untracked() } else { Vec::new() };
             let _ = echarts::patch(&el, &lines_patch(&lines));
+            let legend = json!({"legend": {"show": on}, "grid": {"top": if on { 40 } else { GRID.2 }}});
+            let _ = echarts::patch(&el, &legend);
+        }
+    });
+    let entries = Signal::derive(move || {
+        let shown = series.with(Option::is_some);
+        if shown {
+            legend_entries(model.get())
+        } else {
+            Vec::new()
+        }
+    });
+    let toggle = Callback::new(move |key: &'static str| {
+        let now_hidden = !hidden.with_untracked(|h| h.contains(&key));
+        hidden.update(|h| {
+            if now_hidden {
+                h.push(key);
+            } else {
+                h.retain(|k| *k != key);
+            }
+        });
+        // The policy lines are page elements; the rest are the chart's series.
+        if let (Some(el), Some(name)) = (node.get_untracked(), series_name(key, model.get_untracked())) {
+            if key != "lines" {
+                let _ = echarts::show_series(&el, &name, !now_hidden);
+            }
         }
     });
     echarts::manage(node);
@@ -331,6 +392,8 @@ pub fn MetricChart(
         <div class="chart-actions">
             <super::results::PngButton node name="headroom-metric.png" prepare=for_png />
         </div>
+        <ChartLegend label="Series drawn on the metric chart" testid="metric-legend"
+                     entries hidden=hidden.into() toggle />
         <div class="chart-wrap">
             <div class="chart tall" node_ref=node data-testid="series-chart" role="img"
                  aria-label=move || format!("{}: history, forecast and prediction intervals, with the policy's thresholds", metric.get().label())>

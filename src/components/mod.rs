@@ -6,6 +6,7 @@ pub mod echarts;
 pub mod error_banner;
 pub mod file_view;
 pub mod forecast_panel;
+pub mod legend;
 pub mod metric_chart;
 pub mod metric_mapping;
 pub mod number_field;

@@ -13,6 +13,7 @@ use leptos::prelude::Track as _;
 use leptos::prelude::*;
 
 use super::echarts;
+use super::legend::{ChartLegend, Entry, Mark};
 use crate::state::plan::{cost_per_month, runway_text, Plan};
 use crate::state::{short_num, thousands};
 
@@ -22,26 +23,6 @@ const MAX_TRACK_POINTS: usize = 1_200;
 
 /// The most scale events the table lists (the rest are counted).
 pub const MAX_EVENT_ROWS: usize = 100;
-
-/// How a series of the instances chart is drawn (and its legend swatch).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mark {
-    Solid,
-    Dashed,
-    Dotted,
-    Square,
-}
-
-impl Mark {
-    fn class(self) -> &'static str {
-        match self {
-            Mark::Solid => "swatch line",
-            Mark::Dashed => "swatch line dashed",
-            Mark::Dotted => "swatch line dotted",
-            Mark::Square => "swatch square",
-        }
-    }
-}
 
 /// The instances chart's series in legend order: id, name, colour and how each is drawn. The
 /// history and its projection share one colour (the projection dashed), as on the metric chart.
@@ -110,7 +91,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
         let line_style = match mark {
             Mark::Dashed => LineStyle::new().color(color).type_(LineStyleType::Dashed),
             Mark::Dotted => LineStyle::new().color(color).type_(LineStyleType::Dotted),
-            Mark::Solid | Mark::Square => LineStyle::new().color(color),
+            Mark::Solid | Mark::Square | Mark::Band | Mark::LightBand => LineStyle::new().color(color),
         };
         let series = Line::new()
             .id(id)
@@ -243,6 +224,25 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             }
         }
     });
+    // The legend's buttons: the series this replay has, and those the planner hid.
+    let entries = Signal::derive(move || {
+        let present = present.get();
+        (0..INSTANCE_SERIES.len())
+            .filter(|&i| present[i])
+            .map(|i| {
+                let (key, name, color, mark) = INSTANCE_SERIES[i];
+                Entry { key, label: name.to_string(), color, mark }
+            })
+            .collect::<Vec<_>>()
+    });
+    let hidden = Signal::derive(move || {
+        shown.with(|s| (0..INSTANCE_SERIES.len()).filter(|&i| !s[i]).map(|i| INSTANCE_SERIES[i].0).collect::<Vec<_>>())
+    });
+    let toggle = Callback::new(move |key: &'static str| {
+        if let Some(i) = INSTANCE_SERIES.iter().position(|s| s.0 == key) {
+            shown.update(|s| s[i] = !s[i]);
+        }
+    });
     echarts::manage(node);
     let on_csv = move |_| {
         let made = plan
@@ -267,22 +267,7 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             <button type="button" class="button small" data-testid="export-csv" on:click=on_csv>"Instances as CSV"</button>
             <PngButton node name="headroom-instances.png" prepare=for_png />
         </div>
-        <div class="chart-legend" role="group" aria-label="Series drawn on the instances chart" data-testid="instances-legend">
-            {move || {
-                let present = present.get();
-                (0..INSTANCE_SERIES.len()).filter(|&i| present[i]).map(|i| {
-                    let (id, name, color, mark) = INSTANCE_SERIES[i];
-                    view! {
-                        <button type="button" class="legend-item" data-series=id
-                                aria-pressed=move || shown.with(|s| s[i]).to_string()
-                                on:click=move |_| shown.update(|s| s[i] = !s[i])>
-                            <span class=mark.class() style=format!("--swatch:{color}") aria-hidden="true"></span>
-                            {name}
-                        </button>
-                    }
-                }).collect_view()
-            }}
-        </div>
+        <ChartLegend label="Series drawn on the instances chart" testid="instances-legend" entries hidden toggle />
         <div class="chart" node_ref=node data-testid="instances-chart" role="img"
              aria-label="Step chart of the replayed instance count over the history and the forecast">
             {echarts::status(available, error, "The chart library did not load; the figures above are exact.")}

@@ -291,15 +291,24 @@ async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_
         last = now;
     }
     assert!(last > peak, "a CPU threshold of 35 % should need more instances than 75 % ({last} vs {peak})");
-    // The legend's "policy lines" entry hides the lines, and brings them back.
-    let toggle = "echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).dispatchAction({type: 'legendToggleSelect', name: 'policy lines'})";
+    // The metric chart's legend is a row of buttons too: "policy lines" hides the lines and brings
+    // them back; "80 % interval" hides that band in the chart, and it stays hidden when the
+    // forecast is fitted again with another model.
+    let button = |key: &str| format!("[data-testid=metric-legend] [data-series={key}]");
     for (what, shown) in [
         ("the lines hidden", "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.children.length === 0"),
         ("the lines back", "const e = document.querySelector('[data-testid=policy-lines]'); return e && e.textContent.includes('scale up 35')"),
     ] {
-        b.js(toggle, vec![]).await;
+        b.client.find(Locator::Css(&button("lines"))).await.unwrap().click().await.unwrap();
         b.eventually(what, shown, vec![]).await;
     }
+    let band_shown = "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).getOption(); \
+         return [document.querySelector('[data-testid=metric-legend] [data-series=band80]').getAttribute('aria-pressed'), o.legend[0].selected['80 % interval'] !== false]";
+    b.client.find(Locator::Css(&button("band80"))).await.unwrap().click().await.unwrap();
+    assert_eq!(b.js(band_shown, vec![]).await, json!(["false", false]));
+    // The button keeps the keyboard's focus.
+    let focused = b.js("return document.activeElement && document.activeElement.dataset.series", vec![]).await;
+    assert_eq!(focused, json!("band80"));
     // The instances chart's legend is a row of buttons: clicking one hides its series (the button
     // says so with aria-pressed), clicking again brings it back; saving the PNG draws a legend into
     // the image and leaves none in the chart.
@@ -489,14 +498,26 @@ async fn choosing_a_model_refits_the_forecast_with_it() {
         vec![],
     )
     .await;
+    // The planner hides the forecast line with the legend; a new model's line stays hidden.
+    b.client
+        .find(Locator::Css("[data-testid=metric-legend] [data-series=forecast]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.js("const s = document.querySelector('[data-testid=forecast-model]'); s.value = 'linear'; s.dispatchEvent(new Event('change'))", vec![]).await;
-    b.eventually(
-        "the linear forecast",
-        "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).getOption(); \
-         return o.series.some(s => s.name === 'forecast (linear)')",
-        vec![],
-    )
-    .await;
+    let hidden = b
+        .eventually(
+            "the linear forecast",
+            "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).getOption(); \
+             const b = document.querySelector('[data-testid=metric-legend] [data-series=forecast]'); \
+             return o.series.some(s => s.name === 'forecast (linear)') && b.textContent.includes('linear') \
+                 ? [o.legend[0].selected['forecast (linear)'], b.getAttribute('aria-pressed')] : null",
+            vec![],
+        )
+        .await;
+    assert_eq!(hidden, json!([false, "false"]));
     b.close().await;
 }
 
