@@ -25,18 +25,23 @@ pub enum Source {
 }
 
 /// The time range both charts show: `None` is everything; otherwise the first and last instant
-/// (ms since the epoch).
+/// (ms since the epoch). `preset` is the button that set it, if one did: its range follows the
+/// data (a new forecast, another metric).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TimeView {
     pub range: Option<(f64, f64)>,
     pub source: Source,
+    pub preset: Option<&'static str>,
 }
 
 impl Default for TimeView {
     fn default() -> Self {
-        TimeView { range: None, source: Source::Buttons }
+        TimeView { range: None, source: Source::Buttons, preset: Some(EVERYTHING) }
     }
 }
+
+/// The button that shows everything.
+const EVERYTHING: &str = "Everything";
 
 /// Puts a [`TimeView`] in the context of the components below (the two charts and the buttons).
 pub fn provide() -> RwSignal<TimeView> {
@@ -56,7 +61,7 @@ pub struct Spans {
 /// The buttons: (label, the range it shows).
 pub fn presets(spans: Spans) -> Vec<(&'static str, Option<(f64, f64)>)> {
     let (first, last) = spans.history;
-    let mut out = vec![("Everything", None), ("History", Some((first, last)))];
+    let mut out = vec![(EVERYTHING, None), ("History", Some((first, last)))];
     if let Some(end) = spans.forecast_end.filter(|&e| e > last) {
         // The forecast with a quarter of its length of history before it: where it takes over.
         out.push(("Forecast", Some(((last - (end - last) / 4.0).max(first), end))));
@@ -73,6 +78,8 @@ pub fn presets(spans: Spans) -> Vec<(&'static str, Option<(f64, f64)>)> {
 pub fn link(node: NodeRef<Div>, me: Source, (left, right): (f64, f64), redrawn: Signal<u32>) {
     let Some(view) = use_context::<RwSignal<TimeView>>() else { return };
     let handler = StoredValue::new_local(None::<Closure<dyn FnMut()>>);
+    // The redraw count the range was last applied at.
+    let applied = StoredValue::new(0u32);
     Effect::new(move |_| {
         let drawn = redrawn.get();
         let now = view.get();
@@ -84,7 +91,7 @@ pub fn link(node: NodeRef<Div>, me: Source, (left, right): (f64, f64), redrawn: 
             let on_zoom = Closure::<dyn FnMut()>::new(move || {
                 if let Some(el) = node.get_untracked() {
                     if let Some(range) = echarts::x_range(&el, left, right) {
-                        view.set(TimeView { range: Some(range), source: me });
+                        view.set(TimeView { range: Some(range), source: me, preset: None });
                     }
                 }
             });
@@ -92,8 +99,9 @@ pub fn link(node: NodeRef<Div>, me: Source, (left, right): (f64, f64), redrawn: 
                 handler.set_value(Some(on_zoom));
             }
         }
-        // This chart already shows what it reported itself.
-        if now.source != me {
+        // A chart shows what it reported itself, unless it was drawn anew since.
+        if now.source != me || applied.get_value() != drawn {
+            applied.set_value(drawn);
             let _ = echarts::zoom_to(&el, now.range);
         }
     });
@@ -103,15 +111,25 @@ pub fn link(node: NodeRef<Div>, me: Source, (left, right): (f64, f64), redrawn: 
 #[component]
 pub fn TimeRangeButtons(spans: Signal<Option<Spans>>) -> impl IntoView {
     let view = use_context::<RwSignal<TimeView>>().unwrap_or_else(provide);
-    let buttons = move || spans.get().map(presets).unwrap_or_default();
+    let buttons = Memo::new(move |_| spans.get().map(presets).unwrap_or_default());
+    // A button's range follows the data it was pressed for (a new forecast, another metric).
+    Effect::new(move |_| {
+        let now = buttons.get();
+        let Some(label) = view.with_untracked(|v| v.preset) else { return };
+        // A button gone with its data (no forecast any more): everything.
+        let (label, range) = now.iter().find(|b| b.0 == label).copied().unwrap_or((EVERYTHING, None));
+        if view.with_untracked(|v| v.range != range || v.preset != Some(label)) {
+            view.set(TimeView { range, source: Source::Buttons, preset: Some(label) });
+        }
+    });
     view! {
         <div class="time-range" role="group" aria-label="Time range shown on both charts" data-testid="time-range">
             <span class="muted">"Show"</span>
-            {move || buttons().into_iter().map(|(label, range)| {
-                let pressed = move || view.with(|v| v.source == Source::Buttons && v.range == range);
+            {move || buttons.get().into_iter().map(|(label, range)| {
+                let pressed = move || view.with(|v| v.preset == Some(label));
                 view! {
                     <button type="button" class="tab" aria-pressed=move || pressed().to_string()
-                            on:click=move |_| view.set(TimeView { range, source: Source::Buttons })>{label}</button>
+                            on:click=move |_| view.set(TimeView { range, source: Source::Buttons, preset: Some(label) })>{label}</button>
                 }
             }).collect_view()}
         </div>
@@ -127,7 +145,7 @@ mod tests {
         let day = DAY_MS;
         let spans = Spans { history: (0.0, 14.0 * day), forecast_end: Some(18.0 * day) };
         let p = presets(spans);
-        assert_eq!(p[0], ("Everything", None));
+        assert_eq!(p[0], (EVERYTHING, None));
         assert_eq!(p[1], ("History", Some((0.0, 14.0 * day))));
         assert_eq!(p[2], ("Forecast", Some((13.0 * day, 18.0 * day))));
         assert_eq!(p[3], ("Last 7 days", Some((7.0 * day, 14.0 * day))));

@@ -462,6 +462,21 @@ async fn zooming_either_chart_zooms_both_and_the_buttons_set_both_from_the_keybo
     b.client.set_window_size(1280, 1500).await.unwrap();
     tokio::time::sleep(Duration::from_millis(800)).await;
     b.screenshot("forecast-range-1280.png").await;
+    // The button's range follows a new forecast: a 7-day horizon instead of 14.
+    type_into(&b, "forecast-horizon", "7").await;
+    let end7: f64 = serde_json::from_value(
+        b.eventually(
+            "the 7-day forecast",
+            "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=series-chart]')).getOption(); \
+             const f = o.series.find(s => (s.name || '').startsWith('forecast (')).data; const e = f[f.length - 1][0]; \
+             return e < arguments[0] - 86400000 ? e : null",
+            vec![json!(end)],
+        )
+        .await,
+    )
+    .unwrap();
+    both_show(&b, "the new forecast on both charts", (last - (end7 - last) / 4.0, end7)).await;
+    assert_eq!(forecast.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
     // "Everything" shows it all again, and "Forecast" is no longer pressed.
     b.client
         .find(Locator::XPath("//*[@data-testid='time-range']/button[.='Everything']"))
@@ -477,7 +492,7 @@ async fn zooming_either_chart_zooms_both_and_the_buttons_set_both_from_the_keybo
                 "const r = (() => {{ {RANGES} }})(); \
                  return r.every(([x, y]) => x <= arguments[0] + 1 && y >= arguments[1] - 1) ? r : null"
             ),
-            vec![json!(first), json!(end)],
+            vec![json!(first), json!(end7)],
         )
         .await,
     )
