@@ -378,10 +378,16 @@ def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | N
             raise SystemExit(f"peers: {path} is missing (see ../shared/data/README.md)")
         all_lines = path.read_text().splitlines()
         all_times, all_values = read_csv(path)
+        # Each window's training file is the header and the first rows of the file as they are.
+        if len(all_lines) != len(all_times) + 1:
+            raise SystemExit(f"peers: {path}: {len(all_lines) - 1} lines but {len(all_times)} rows; expected one row per line")
         for label, hold_s, before in windows(all_times, days):
             # The file as it was `before` days before its end: the window is its last day or week.
             upto = int(np.searchsorted(all_times.values, (all_times[-1] - pd.Timedelta(days=before)).to_datetime64(), side="right"))
             times, values, lines = all_times[:upto], all_values[:upto], all_lines[: upto + 1]
+            if upto == 0 or (times[-1] - times[0]).total_seconds() < hold_s + 2 * DAY_S:
+                print(f"accuracy: {name}: too little history {before} d before the end; skipped", file=sys.stderr)
+                continue
             cut = times[-1] - pd.Timedelta(seconds=hold_s)
             n_train = int(np.searchsorted(times.values, cut.to_datetime64(), side="right"))
             test_t, test_y = times[n_train:], values[n_train:]
@@ -557,7 +563,7 @@ def days_table(results: list[dict]) -> str | None:
         "auto ≤ best peer, windows | headroom's best model (mean MAE) |",
         "|" + "---|" * 7,
     ]
-    series_wins = 0
+    series_wins, rows = 0, 0
     for name, es in by_series.items():
         names = {k for e in es for k in e["models"]}
 
@@ -579,13 +585,14 @@ def days_table(results: list[dict]) -> str | None:
             for e in es
         )
         series_wins += auto <= peers[bp]
+        rows += 1
         bo = min(ours, key=ours.get) if ours else None
         best_ours = f"{bo.removeprefix('headroom ')} {ours[bo]:.4g}" if bo else "–"
         out.append(
             f"| {name} | {len(es)} | {bp} {peers[bp]:.4g} | {auto:.4g} | {auto / peers[bp]:.2f} | "
             f"{window_wins} of {len(es)} | {best_ours} |"
         )
-    out.append(f"\nMean MAE over the days ≤ the best peer's (the peer best over those days): headroom auto on {series_wins} of {len(by_series)} series.")
+    out.append(f"\nMean MAE over the days ≤ the best peer's (the peer best over those days): headroom auto on {series_wins} of {rows} series.")
     return "\n".join(out)
 
 

@@ -54,6 +54,18 @@ extern "C" {
     fn dispatch_action(this: &Instance, action: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
 }
 
+/// The plot area's margins in the workbench's two charts, in pixels: left, right, top, bottom.
+/// One value for both, so that their time axes line up one above the other (and the metric chart's
+/// lines overlay and the shared time range read the plot's edges from it).
+pub const GRID: (i32, i32, i32, i32) = (56, 24, 30, 64);
+/// The plot's top margin while a chart is saved as PNG with its legend drawn above the plot.
+pub const GRID_TOP_WITH_LEGEND: i32 = 40;
+
+/// The plot's left and right margins ([`GRID`]) as pixels for [`x_range`].
+pub fn plot_inset() -> (f64, f64) {
+    (f64::from(GRID.0), f64::from(GRID.1))
+}
+
 fn instance(el: &web_sys::Element) -> Option<Instance> {
     get_instance_by_dom(el).ok().filter(JsValue::is_object).map(JsCast::unchecked_into)
 }

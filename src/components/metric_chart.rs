@@ -24,8 +24,8 @@ use super::legend::{ChartLegend, Entry, Mark};
 use crate::state::plan::core_metric;
 use crate::state::Metric;
 
-/// The plot area's margins in the chart, in pixels (the lines overlay spans the same area).
-const GRID: (i32, i32, i32, i32) = (56, 24, 30, 64);
+// The plot area's margins (the lines overlay spans the same area).
+use super::echarts::GRID;
 
 /// History and forecast share one colour (the forecast dashed): one series continued.
 const HISTORY_COLOR: &str = "#3b6fd4";
@@ -41,18 +41,28 @@ const LINES_LEGEND: &str = "policy lines";
 const BAND_95: &str = "95 % interval";
 const BAND_80: &str = "80 % interval";
 
-/// The legend's entries (keys as in [`series_name`]) for a chart with or without a forecast
-/// (named after its model).
+/// The chart's series besides the forecast line, by legend key: name, colour, mark. Without a
+/// forecast only the first two are drawn.
+const SERIES: [(&str, &str, &str, Mark); 4] = [
+    ("history", "history", HISTORY_COLOR, Mark::Solid),
+    ("lines", LINES_LEGEND, UP_COLOR, Mark::Dashed),
+    ("band80", BAND_80, HISTORY_COLOR, Mark::Band),
+    ("band95", BAND_95, HISTORY_COLOR, Mark::LightBand),
+];
+
+/// The legend's entries for a chart with or without a forecast (named after its model): the
+/// forecast line after the history and the lines, then its bands.
 fn legend_entries(forecast: Option<&str>) -> Vec<Entry> {
-    let entry = |key, label: &str, color, mark| Entry { key, label: label.to_string(), color, mark };
-    let mut out = vec![
-        entry("history", "history", HISTORY_COLOR, Mark::Solid),
-        entry("lines", LINES_LEGEND, UP_COLOR, Mark::Dashed),
-    ];
+    let entry = |(key, name, color, mark): (&'static str, &str, &'static str, Mark)| Entry {
+        key,
+        label: name.to_string(),
+        color,
+        mark,
+    };
+    let mut out: Vec<Entry> = SERIES[..2].iter().copied().map(entry).collect();
     if let Some(model) = forecast {
-        out.push(entry("forecast", &forecast_name(model), HISTORY_COLOR, Mark::Dashed));
-        out.push(entry("band80", BAND_80, HISTORY_COLOR, Mark::Band));
-        out.push(entry("band95", BAND_95, HISTORY_COLOR, Mark::LightBand));
+        out.push(Entry { key: "forecast", label: forecast_name(model), color: HISTORY_COLOR, mark: Mark::Dashed });
+        out.extend(SERIES[2..].iter().copied().map(entry));
     }
     out
 }
@@ -64,14 +74,10 @@ fn forecast_name(model: &str) -> String {
 
 /// The chart's name of the series a legend key stands for.
 fn series_name(key: &str, forecast: Option<&str>) -> Option<String> {
-    match key {
-        "history" => Some("history".into()),
-        "lines" => Some(LINES_LEGEND.into()),
-        "band95" => Some(BAND_95.into()),
-        "band80" => Some(BAND_80.into()),
-        "forecast" => forecast.map(forecast_name),
-        _ => None,
+    if key == "forecast" {
+        return forecast.map(forecast_name);
     }
+    SERIES.iter().find(|s| s.0 == key).map(|s| s.1.to_string())
 }
 
 /// The most points drawn per line (display only): about two per pixel of a wide chart, and few
@@ -295,12 +301,7 @@ pub fn MetricChart(
             }
         }
     });
-    super::time_view::link(
-        node,
-        super::time_view::Source::MetricChart,
-        (f64::from(GRID.0), f64::from(GRID.1)),
-        drawn.into(),
-    );
+    super::time_view::link(node, super::time_view::Source::MetricChart, echarts::plot_inset(), drawn.into());
     let top = Memo::new(move |_| {
         series.with(|s| s.as_ref().map_or(f64::NEG_INFINITY, |s| forecast.with(|f| data_max(s, f.as_deref()))))
     });
@@ -359,7 +360,7 @@ pub fn MetricChart(
         if let Some(el) = node.get_untracked() {
             let lines = if on && lines_shown.get_untracked() { lines_now.get_untracked() } else { Vec::new() };
             let _ = echarts::patch(&el, &lines_patch(&lines));
-            let legend = json!({"legend": {"show": on}, "grid": {"top": if on { 40 } else { GRID.2 }}});
+            let legend = json!({"legend": {"show": on}, "grid": {"top": if on { echarts::GRID_TOP_WITH_LEGEND } else { GRID.2 }}});
             let _ = echarts::patch(&el, &legend);
         }
     });

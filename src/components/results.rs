@@ -72,7 +72,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
     let present = instance_series_present(replay);
     let mut chart = Chart::new()
         .animation(false)
-        .grid(Grid::new().left(56).right(24).top(30).bottom(64))
+        .grid(Grid::new().left(echarts::GRID.0).right(echarts::GRID.1).top(echarts::GRID.2).bottom(echarts::GRID.3))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .x_axis(Axis::new().type_(AxisType::Time))
         .y_axis(Axis::new().type_(AxisType::Value).name("instances").min_interval(1))
@@ -153,22 +153,22 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
     InstancesDrawing { option, data }
 }
 
-/// The first and last instant of flat `[t0, v0, t1, v1, …]` points, over every series.
-fn time_span(data: &[(&str, Vec<f64>)]) -> Option<(f64, f64)> {
-    let times = data.iter().flat_map(|(_, points)| points.iter().step_by(2).copied());
-    times.fold(None, |acc, t| match acc {
-        None => Some((t, t)),
-        Some((a, b)) => Some((a.min(t), b.max(t))),
-    })
+/// The first and last instant a replay's tracks cover (whichever the planner shows): what the
+/// chart's time axis spans. A dragged threshold moves the counts and the events, not this.
+fn time_span(replay: &Replay) -> Option<(f64, f64)> {
+    let first = replay.history.changes.first()?.0;
+    let tracks = [Some(&replay.history), replay.forecast.as_ref(), replay.upper.as_ref()];
+    let end = tracks.into_iter().flatten().map(|t| t.end_ms).max()?;
+    Some((first as f64, end as f64))
 }
 
 /// The legend drawn into the instances chart while it is saved as PNG (the page's legend is a row
 /// of buttons above it), and the room made for it.
 fn png_legend(on: bool, names: &[&str]) -> serde_json::Value {
     if on {
-        serde_json::json!({"legend": [{"top": 4, "data": names}], "grid": [{"top": 40}]})
+        serde_json::json!({"legend": [{"top": 4, "data": names}], "grid": [{"top": echarts::GRID_TOP_WITH_LEGEND}]})
     } else {
-        serde_json::json!({"legend": [], "grid": [{"top": 30}]})
+        serde_json::json!({"legend": [], "grid": [{"top": echarts::GRID.2}]})
     }
 }
 
@@ -189,7 +189,7 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // then it is zoomed again to the range both charts share.
     let span = StoredValue::new(None::<(f64, f64)>);
     let respan = RwSignal::new(0u32);
-    super::time_view::link(node, super::time_view::Source::InstancesChart, (56.0, 24.0), respan.into());
+    super::time_view::link(node, super::time_view::Source::InstancesChart, echarts::plot_inset(), respan.into());
     Effect::new(move |_| {
         // Timed as `headroom:build:instances`: the tracks thinned for display and the option.
         let shown = shown.get();
@@ -213,7 +213,8 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             }) {
                 Ok(_) => {
                     error.set(None);
-                    let now = time_span(&drawing.data);
+                    let now =
+                        plan.with_untracked(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().and_then(time_span)));
                     if new_chart || span.get_value() != now {
                         span.set_value(now);
                         respan.update(|n| *n += 1);

@@ -110,14 +110,24 @@ pub fn link(node: NodeRef<Div>, me: Source, (left, right): (f64, f64), redrawn: 
 /// The row of buttons that set both charts' range.
 #[component]
 pub fn TimeRangeButtons(spans: Signal<Option<Spans>>) -> impl IntoView {
-    let view = use_context::<RwSignal<TimeView>>().unwrap_or_else(provide);
+    // Without the shared range (see [`provide`]) there is nothing for buttons to set: none are shown.
+    let Some(view) = use_context::<RwSignal<TimeView>>() else { return ().into_any() };
     let buttons = Memo::new(move |_| spans.get().map(presets).unwrap_or_default());
-    // A button's range follows the data it was pressed for (a new forecast, another metric).
+    // A button's range follows the data it was pressed for (a new forecast, another metric); a
+    // range zoomed by hand that the new data does not reach falls back to everything.
     Effect::new(move |_| {
         let now = buttons.get();
-        let Some(label) = view.with_untracked(|v| v.preset) else { return };
-        // A button gone with its data (no forecast any more): everything.
-        let (label, range) = now.iter().find(|b| b.0 == label).copied().unwrap_or((EVERYTHING, None));
+        let (range, preset) = view.with_untracked(|v| (v.range, v.preset));
+        let (label, range) = match preset {
+            // A button gone with its data (no forecast any more): everything.
+            Some(label) => now.iter().find(|b| b.0 == label).copied().unwrap_or((EVERYTHING, None)),
+            None => match (range, spans.get_untracked()) {
+                (Some((a, b)), Some(s)) if b < s.history.0 || a > s.forecast_end.unwrap_or(s.history.1) => {
+                    (EVERYTHING, None)
+                }
+                _ => return,
+            },
+        };
         if view.with_untracked(|v| v.range != range || v.preset != Some(label)) {
             view.set(TimeView { range, source: Source::Buttons, preset: Some(label) });
         }
@@ -134,6 +144,7 @@ pub fn TimeRangeButtons(spans: Signal<Option<Spans>>) -> impl IntoView {
             }).collect_view()}
         </div>
     }
+    .into_any()
 }
 
 #[cfg(test)]

@@ -440,10 +440,13 @@ fn level_then_drop(shifted: usize) -> Series {
 
 #[test]
 fn auto_follows_a_level_shift_in_the_last_points_that_no_backtest_saw() {
-    let r = forecast(&level_then_drop(4), &opts(ModelChoice::Auto, DAY)).unwrap();
-    assert!(r.point[0] < 10.0, "{} forecast {:?}", r.model.label(), &r.point[..3]);
-    assert!(r.notes.iter().any(|n| n.contains("level shift at the very end")), "{:?}", r.notes);
-    assert_ordered(&r, "after the drop");
+    // Four points down, and exactly three (the fewest; no fit before them has seen the new level).
+    for shifted in [4, 3] {
+        let r = forecast(&level_then_drop(shifted), &opts(ModelChoice::Auto, DAY)).unwrap();
+        assert!(r.point[0] < 10.0, "{shifted}: {} forecast {:?}", r.model.label(), &r.point[..3]);
+        assert!(r.notes.iter().any(|n| n.contains("level shift at the very end")), "{:?}", r.notes);
+        assert_ordered(&r, "after the drop");
+    }
     // Two points down are not yet a shift (a blip): the pick and the level stay.
     let r = forecast(&level_then_drop(2), &opts(ModelChoice::Auto, DAY)).unwrap();
     assert!(r.point[0] > 40.0, "{} forecast {:?}", r.model.label(), &r.point[..3]);
@@ -451,6 +454,12 @@ fn auto_follows_a_level_shift_in_the_last_points_that_no_backtest_saw() {
     // Without the drop the backtest's pick is a level model, not the last value.
     let r = forecast(&level_then_drop(0), &opts(ModelChoice::Auto, DAY)).unwrap();
     assert_ne!(r.model, ModelKind::SeasonalNaive);
+    assert!(!r.notes.iter().any(|n| n.contains("level shift")), "{:?}", r.notes);
+    // An instance count that held 3 and has been 4 for the last three points: followed.
+    let mut count = vec![3.0; 864];
+    count[861..].iter_mut().for_each(|v| *v = 4.0);
+    let r = forecast(&synthetic(count, 5 * MIN, None), &opts(ModelChoice::Auto, DAY)).unwrap();
+    assert!(r.point.iter().all(|&p| (p - 4.0).abs() < 0.5), "{} forecast {:?}", r.model.label(), &r.point[..3]);
 }
 
 /// grok_asg fell from 33 to about 1 in the four points before the day two days before its end;

@@ -417,6 +417,10 @@ async fn zooming_either_chart_zooms_both_and_the_buttons_set_both_from_the_keybo
     assert!(zoomed.1 - zoomed.0 < 0.9 * (end - first), "the wheel zoomed in: {zoomed:?} of {first}–{end}");
     both_show(&b, "the instances chart to follow the metric chart's zoom", zoomed).await;
     // A threshold dragged meanwhile redraws the counts and keeps the range.
+    let counts =
+        "const o = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption(); \
+         return JSON.stringify(o.series.map(s => s.data ? Array.from(s.data) : []))";
+    let before = b.js(counts, vec![]).await;
     type_into(&b, "threshold-cpu", "50").await;
     b.eventually(
         "the scale-up line at 50",
@@ -425,6 +429,7 @@ async fn zooming_either_chart_zooms_both_and_the_buttons_set_both_from_the_keybo
     )
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_ne!(b.js(counts, vec![]).await, before, "the instances chart redrew the new counts");
     both_show(&b, "the zoom kept through a redraw", zoomed).await;
     // Panning the instances chart (its slider, here by action) moves the metric chart too.
     b.js(

@@ -449,10 +449,15 @@ pub const FRESH_REACH: f64 = 5.0;
 
 /// A level shift in the very last points, which no backtest origin could see: `auto`'s pick,
 /// fitted on the history before the last [`FRESH_STEPS`] points, puts every one of them on one side
-/// at least [`FRESH_REACH`] times as far from its forecast as its 95 % band reaches. Then the
-/// model (of those backtested) that forecast those points best from before them is used instead,
-/// with a note saying why. `fit` fits a model on a history and predicts `h` steps; the pick is the
-/// mean of `members` when it is the combination.
+/// at least [`FRESH_REACH`] times as far from its forecast as its own (model) 95 % band reaches.
+/// Then the model (of those backtested) that followed those points best one step ahead (refitted
+/// before each) is used instead, with a note saying why: a model that follows a new level is
+/// wanted, and only one-step forecasts can show which does (fitted before them all, none has seen
+/// the new level). `fit` fits a model on a history and predicts `h` steps; the pick is the mean of
+/// `members` when it is the combination.
+///
+/// A series that holds one value (an instance count) has a 95 % band of no width around it: any
+/// step that lasts [`FRESH_STEPS`] points counts, and the forecast follows the new count.
 ///
 /// On grok_asg the series fell from 33 to 1 in the four points before a held-out day; `auto` had
 /// picked Theil–Sen (best backtest), which forecast 33 all day: 32× seasonal naive's error. With
@@ -472,31 +477,43 @@ fn fresh_shift(
         return None;
     }
     let (before, last) = y.split_at(n - FRESH_STEPS);
-    let kinds: &[ModelKind] = if chosen == ModelKind::Combination { members } else { std::slice::from_ref(&chosen) };
-    let preds: Vec<Prediction> = kinds.iter().filter_map(|&k| fit(k, before, FRESH_STEPS)).collect();
-    if preds.len() != kinds.len() {
+    let picked: &[ModelKind] = if chosen == ModelKind::Combination { members } else { std::slice::from_ref(&chosen) };
+    let preds: Vec<Prediction> = picked.iter().filter_map(|&k| fit(k, before, FRESH_STEPS)).collect();
+    if preds.len() != picked.len() {
         return None;
     }
     let pred = combine::mean(&preds)?;
     // How far each last point is from the forecast, in reaches of the 95 % band on its side.
     let reach = |i: usize, a: f64| {
-        let (p, edge) =
-            if a >= pred.point[i] { (pred.point[i], pred.upper_95[i]) } else { (pred.point[i], pred.lower_95[i]) };
-        (a - p).abs() / (edge - p).abs().max(f64::MIN_POSITIVE)
+        let edge = if a >= pred.point[i] { pred.upper_95[i] } else { pred.lower_95[i] };
+        (a - pred.point[i]).abs() / (edge - pred.point[i]).abs().max(f64::MIN_POSITIVE)
     };
     let one_side = last.iter().enumerate().all(|(i, &a)| a > pred.point[i])
         || last.iter().enumerate().all(|(i, &a)| a < pred.point[i]);
     if !one_side || last.iter().enumerate().any(|(i, &a)| reach(i, a) < FRESH_REACH) {
         return None;
     }
-    let error = |p: &Prediction| last.iter().zip(&p.point).map(|(a, f)| (a - f).abs()).sum::<f64>();
+    // The absolute one-step errors over the last points of the mean of `kinds`, each step fitted
+    // on everything before it.
+    let one_step = |kinds: &[ModelKind]| -> Option<f64> {
+        let mut total = 0.0;
+        for (j, &a) in last.iter().enumerate() {
+            let history = &y[..n - FRESH_STEPS + j];
+            let points: Vec<f64> = kinds.iter().filter_map(|&k| fit(k, history, 1).map(|p| p.point[0])).collect();
+            if points.len() != kinds.len() {
+                return None;
+            }
+            total += (a - points.iter().sum::<f64>() / points.len() as f64).abs();
+        }
+        total.is_finite().then_some(total)
+    };
+    let theirs = one_step(picked)?;
     let best = scores
         .iter()
         .filter(|s| s.mae.is_some() && s.model != ModelKind::Combination && s.model != chosen)
-        .filter_map(|s| fit(s.model, before, FRESH_STEPS).map(|p| (error(&p), s.model)))
-        .filter(|(e, _)| e.is_finite())
+        .filter_map(|s| one_step(std::slice::from_ref(&s.model)).map(|e| (e, s.model)))
         .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
-    (best.0 < error(&pred)).then(|| {
+    (best.0 < theirs).then(|| {
         (
             best.1,
             format!(
