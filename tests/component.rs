@@ -218,3 +218,86 @@ async fn the_app_plans_the_sample_with_the_seed_policy() {
     assert!((1..=10).contains(&peak), "{peak}");
     assert!(root.query_selector("[data-testid=instances-chart]").unwrap().is_some());
 }
+
+#[wasm_bindgen_test]
+async fn time_range_buttons_set_the_shared_range_and_follow_new_data() {
+    use headroom::components::time_view::{provide, Spans, TimeRangeButtons, TimeView};
+    const DAY: f64 = 86_400_000.0;
+    let root = container();
+    let spans = RwSignal::new(Some(Spans { history: (0.0, 14.0 * DAY), forecast_end: Some(18.0 * DAY) }));
+    let view = StoredValue::new_local(None::<RwSignal<TimeView>>);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view.set_value(Some(provide()));
+        view! { <TimeRangeButtons spans=spans.into() /> }
+    });
+    settle().await;
+    let shared = view.get_value().unwrap();
+    // The group's buttons, in order (siblings of the first).
+    let buttons = || {
+        let mut out = Vec::new();
+        let mut next = root.query_selector("[data-testid=time-range] button").unwrap();
+        while let Some(el) = next {
+            next = el.next_element_sibling();
+            out.push(el.unchecked_into::<web_sys::HtmlElement>());
+        }
+        out
+    };
+    let button = |label: &str| {
+        buttons()
+            .into_iter()
+            .find(|b| b.text_content().as_deref() == Some(label))
+            .unwrap_or_else(|| panic!("no {label} button"))
+    };
+    assert_eq!(buttons().len(), 4);
+    assert_eq!(button("Everything").get_attribute("aria-pressed").as_deref(), Some("true"));
+    button("Forecast").click();
+    settle().await;
+    assert_eq!(shared.get_untracked().range, Some((13.0 * DAY, 18.0 * DAY)));
+    assert_eq!(button("Forecast").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(button("Everything").get_attribute("aria-pressed").as_deref(), Some("false"));
+    // A shorter forecast: the pressed button's range follows it.
+    spans.set(Some(Spans { history: (0.0, 14.0 * DAY), forecast_end: Some(16.0 * DAY) }));
+    settle().await;
+    assert_eq!(shared.get_untracked().range, Some((13.5 * DAY, 16.0 * DAY)));
+    // No forecast any more: no Forecast button, and everything is shown.
+    spans.set(Some(Spans { history: (0.0, 14.0 * DAY), forecast_end: None }));
+    settle().await;
+    assert_eq!(buttons().len(), 3);
+    assert_eq!(shared.get_untracked().range, None);
+    assert_eq!(button("Everything").get_attribute("aria-pressed").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+async fn chart_legend_buttons_toggle_their_series_and_keep_focus() {
+    use headroom::components::legend::{ChartLegend, Entry, Mark};
+    let root = container();
+    let hidden = RwSignal::new(Vec::<&'static str>::new());
+    let entries = Signal::derive(|| {
+        vec![
+            Entry { key: "a", label: "first".into(), color: "#123456", mark: Mark::Solid },
+            Entry { key: "b", label: "second".into(), color: "#654321", mark: Mark::Band },
+        ]
+    });
+    let toggle = Callback::new(move |key: &'static str| {
+        hidden.update(|h| if h.contains(&key) { h.retain(|k| *k != key) } else { h.push(key) })
+    });
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <ChartLegend label="test legend" testid="test-legend" entries hidden=hidden.into() toggle /> }
+    });
+    settle().await;
+    let b = root.query_selector("[data-series=b]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>();
+    assert_eq!(b.text_content().unwrap_or_default(), "second");
+    assert_eq!(b.get_attribute("aria-pressed").as_deref(), Some("true"));
+    b.focus().unwrap();
+    b.click();
+    settle().await;
+    assert_eq!(hidden.get_untracked(), vec!["b"]);
+    assert_eq!(b.get_attribute("aria-pressed").as_deref(), Some("false"));
+    // The same element, still focused: pressing did not rebuild the buttons.
+    let active = web_sys::window().unwrap().document().unwrap().active_element().unwrap();
+    assert!(active.is_same_node(Some(&b)), "focus moved to {:?}", active.outer_html());
+    b.click();
+    settle().await;
+    assert!(hidden.get_untracked().is_empty());
+    assert_eq!(b.get_attribute("aria-pressed").as_deref(), Some("true"));
+}
