@@ -16,8 +16,12 @@ use serde_json::{json, Value};
 struct Files(PathBuf);
 
 impl Files {
+    /// A directory of its own: the tests run in parallel, and each removes its directory when done
+    /// (one shared by the process was removed under a test still picking a file from it).
     fn new() -> Files {
-        let dir = std::env::temp_dir().join(format!("headroom-hostile-{}", std::process::id()));
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("headroom-hostile-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         Files(dir)
     }
