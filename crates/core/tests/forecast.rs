@@ -32,6 +32,15 @@ fn split(s: &Series, hold_ms: i64) -> (Series, Vec<(i64, f64)>) {
     (train, test)
 }
 
+/// The series as it was at `end_ms`: its points up to that instant.
+fn up_to(s: &Series, end_ms: i64) -> Series {
+    let n = s.timestamps.partition_point(|&t| t <= end_ms);
+    let mut head = s.clone();
+    head.timestamps.truncate(n);
+    head.values.truncate(n);
+    head
+}
+
 fn opts(model: ModelChoice, horizon_ms: i64) -> ForecastOptions {
     ForecastOptions { model, horizon_ms, aggregation: Aggregation::Mean, step_ms: None }
 }
@@ -468,12 +477,7 @@ fn auto_follows_a_level_shift_in_the_last_points_that_no_backtest_saw() {
 #[test]
 fn auto_follows_grok_asg_after_its_drop() {
     let s = load("realAWSCloudwatch/grok_asg_anomaly.csv");
-    let end = *s.timestamps.last().unwrap() - 2 * DAY;
-    let upto = s.timestamps.partition_point(|&t| t <= end);
-    let mut head = s.clone();
-    head.timestamps.truncate(upto);
-    head.values.truncate(upto);
-    let (train, test) = split(&head, DAY);
+    let (train, test) = split(&up_to(&s, *s.timestamps.last().unwrap() - 2 * DAY), DAY);
     let sn = held_out(&forecast(&train, &opts(ModelChoice::SeasonalNaive, DAY)).unwrap(), &test).0;
     let auto = forecast(&train, &opts(ModelChoice::Auto, DAY)).unwrap();
     let mae = held_out(&auto, &test).0;
@@ -507,12 +511,7 @@ fn auto_beats_seasonal_naive_over_many_held_out_windows() {
         let mut logs = Vec::new();
         for (hold, count) in [(DAY, days), (7 * DAY, weeks)] {
             for k in 0..count {
-                let end = last - k * hold;
-                let upto = s.timestamps.partition_point(|&t| t <= end);
-                let mut head = s.clone();
-                head.timestamps.truncate(upto);
-                head.values.truncate(upto);
-                let (train, test) = split(&head, hold);
+                let (train, test) = split(&up_to(&s, last - k * hold), hold);
                 let sn = held_out(&forecast(&train, &opts(ModelChoice::SeasonalNaive, hold)).unwrap(), &test).0;
                 let auto = held_out(&forecast(&train, &opts(ModelChoice::Auto, hold)).unwrap(), &test).0;
                 logs.push((auto / sn).ln());
