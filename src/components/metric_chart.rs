@@ -124,14 +124,21 @@ fn band(chart: Chart, f: &ForecastResult, lower: &[f64], upper: &[f64], name: &s
 }
 
 /// History, forecast and bands for `series` (the lines come separately, see [`lines`]).
-pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>) -> Chart {
+/// `hidden`: the names of the series the planner hid with the legend (they stay hidden).
+pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>, hidden: &[String]) -> Chart {
     let unit = series.unit.clone().unwrap_or_default();
     let mut chart = Chart::new()
         .animation(false)
         .grid(Grid::new().left(GRID.0).right(GRID.1).top(GRID.2).bottom(GRID.3))
         // The legend is a row of buttons above the chart (see [`ChartLegend`]); the chart's own is
         // drawn only into a PNG, on one line that pages on a narrow chart.
-        .legend(Legend::new().show(false).top(4).type_(LegendType::Scroll))
+        .legend(
+            Legend::new()
+                .show(false)
+                .top(4)
+                .type_(LegendType::Scroll)
+                .selected(hidden.iter().map(|name| (name.as_str(), false))),
+        )
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
         .x_axis(Axis::new().type_(AxisType::Time))
         .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
@@ -282,19 +289,16 @@ pub fn MetricChart(
     let hidden = RwSignal::new(Vec::<&'static str>::new());
     let model = Memo::new(move |_| forecast.with(|f| f.as_ref().map(|f| f.model.label())));
     Effect::new(move |_| {
-        let chart = series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref()))));
+        // What the planner hid stays hidden (a new model names its forecast anew).
+        let hidden_names: Vec<String> =
+            hidden.get_untracked().into_iter().filter_map(|key| series_name(key, model.get_untracked())).collect();
+        let chart =
+            series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref(), &hidden_names))));
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
             match echarts::update(&el, &chart) {
                 Ok(_) => {
                     error.set(None);
                     axis.set_value(None);
-                    // What the planner hid stays hidden (a new model names its forecast anew).
-                    let m = model.get_untracked();
-                    for key in hidden.get_untracked() {
-                        if let Some(name) = series_name(key, m) {
-                            let _ = echarts::show_series(&el, &name, false);
-                        }
-                    }
                     drawn.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
@@ -359,9 +363,11 @@ pub fn MetricChart(
     let for_png = Callback::new(move |on: bool| {
         if let Some(el) = node.get_untracked() {
             let lines = if on && lines_shown.get_untracked() { lines_now.get_untracked() } else { Vec::new() };
-            let _ = echarts::patch(&el, &lines_patch(&lines));
-            let legend = json!({"legend": {"show": on}, "grid": {"top": if on { echarts::GRID_TOP_WITH_LEGEND } else { GRID.2 }}});
-            let _ = echarts::patch(&el, &legend);
+            // One patch, one redraw: the lines, the legend and the room for it.
+            let mut patch = lines_patch(&lines);
+            patch["legend"] = json!({"show": on});
+            patch["grid"] = json!({"top": if on { echarts::GRID_TOP_WITH_LEGEND } else { GRID.2 }});
+            let _ = echarts::patch(&el, &patch);
         }
     });
     let entries = Signal::derive(move || {

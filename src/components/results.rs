@@ -318,6 +318,8 @@ fn Card(
     #[prop(into)] value: Signal<String>,
     #[prop(into)] detail: Signal<String>,
 ) -> impl IntoView {
+    // The figure is made once per change and read twice (its text and its size).
+    let value = Memo::new(move |_| value.get());
     view! {
         <div class="card">
             <span class="card-label">{label}</span>
