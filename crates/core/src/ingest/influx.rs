@@ -443,7 +443,7 @@ mod tests {
         let steal = &p.series[0];
         assert_eq!(steal.timestamps, vec![1_582_669_077_000, 1_582_669_087_123]);
         assert!(steal.values[1].is_nan());
-        assert_eq!(steal.kind, SeriesKind::Cpu);
+        assert_eq!(steal.kind, SeriesKind::Other, "steal time is not CPU utilisation");
         assert_eq!(p.series[2].values.len(), 2);
         assert_eq!(p.series[2].values[0], 1024.0);
         let at = |line: usize| p.diagnostics.iter().filter(|d| d.line == Some(line)).collect::<Vec<_>>();

@@ -277,7 +277,8 @@ mod tests {
         assert!(net.values[1].is_nan(), "null is missing, not zero");
         assert_eq!(net.kind, SeriesKind::Bytes);
         assert_eq!(p.series[1].unit.as_deref(), Some("%"));
-        assert_eq!(p.series[1].kind, SeriesKind::Cpu);
+        // Idle time is not utilisation: not offered as CPU.
+        assert_eq!(p.series[1].kind, SeriesKind::Other);
         let d = |path: &str| p.diagnostics.iter().find(|d| d.path.as_deref() == Some(path));
         assert!(d("series[0].pointlist[1]").unwrap().message.contains("1 missing value (null"));
         assert!(d("series[1].pointlist[1]").unwrap().message.contains("cannot read \"x\""));

@@ -246,7 +246,7 @@ mod tests {
         let p = parse("v.json", data.as_bytes()).unwrap();
         assert_eq!(p.series[0].name, "node_memory_MemAvailable_bytes");
         assert_eq!(p.series[0].unit.as_deref(), Some("B"));
-        assert_eq!(p.series[0].kind, SeriesKind::Memory);
+        assert_eq!(p.series[0].kind, SeriesKind::Bytes, "available memory is not memory utilisation");
         assert_eq!((p.series[0].timestamps[0], p.series[0].values[0]), (1_700_000_000_000, 42.0));
 
         let bare = r#"[{"metric": {"__name__": "rate"}, "values": [[1700000000, "1"], ["x", "2"], [1700000015, 3]]}]"#;
