@@ -990,6 +990,20 @@ fn fmt_limit(m: Metric, v: f64) -> String {
     format!("{} {}", trim(v), m.unit())
 }
 
+/// A value beside the limit it was compared with, with as many decimals as it takes not to read
+/// as the limit itself: `37.46 % < 37.5 %`, not `37.5 % < 37.5 %`.
+fn fmt_vs(m: Metric, v: f64, limit: f64) -> String {
+    let shown: f64 = trim(limit).parse().unwrap_or(limit);
+    let first = if m == Metric::ResponseTime { 3 } else { 1 };
+    for d in first..=6 {
+        let s = format!("{v:.d$}");
+        if s.parse::<f64>().ok() != Some(shown) || v == limit {
+            return format!("{s} {}", m.unit());
+        }
+    }
+    fmt_value(m, v)
+}
+
 fn trim(v: f64) -> String {
     let s = format!("{v:.3}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -1002,14 +1016,14 @@ impl fmt::Display for Reason {
                 f,
                 "{} {} > {} for {periods} of {of} periods",
                 metric.label(),
-                fmt_value(*metric, *value),
+                fmt_vs(*metric, *value, *threshold),
                 fmt_limit(*metric, *threshold)
             ),
             Reason::ThresholdDown { below, periods, of } => {
                 let parts: Vec<String> = below
                     .iter()
                     .flatten()
-                    .map(|(m, v, t)| format!("{} {} < {}", m.label(), fmt_value(*m, *v), fmt_limit(*m, *t)))
+                    .map(|(m, v, t)| format!("{} {} < {}", m.label(), fmt_vs(*m, *v, *t), fmt_limit(*m, *t)))
                     .collect();
                 write!(f, "{} for {periods} of {of} periods", parts.join(", "))
             }
@@ -1019,7 +1033,8 @@ impl fmt::Display for Reason {
                     None => Ok(()),
                     Some(HpaLimit::Stabilised { window_s }) => write!(f, ", stabilised to {to} ({window_s} s window)"),
                     Some(HpaLimit::Pods { value, period_s }) => {
-                        write!(f, ", limited by {value} pods/{period_s} s to {to}")
+                        let pods = if *value == 1 { "pod" } else { "pods" };
+                        write!(f, ", limited by {value} {pods}/{period_s} s to {to}")
                     }
                     Some(HpaLimit::Percent { value, period_s }) => {
                         write!(f, ", limited by {value} %/{period_s} s to {to}")
@@ -1033,14 +1048,14 @@ impl fmt::Display for Reason {
                 f,
                 "target tracking: {} {} vs target {} → {change:+}",
                 metric.label(),
-                fmt_value(*metric, *value),
+                fmt_vs(*metric, *value, *target),
                 fmt_limit(*metric, *target)
             ),
             Reason::Step { metric, value, threshold, change } => write!(
                 f,
                 "step scaling: {} {} vs alarm {} → {change:+}",
                 metric.label(),
-                fmt_value(*metric, *value),
+                fmt_vs(*metric, *value, *threshold),
                 fmt_limit(*metric, *threshold)
             ),
             Reason::Queueing { rate, servers } => {
@@ -1182,7 +1197,26 @@ impl Replay {
 
 #[cfg(test)]
 mod tests {
-    use super::{Spans, SPAN_BLOCK};
+
+    #[test]
+    fn a_reason_never_reads_as_if_the_value_were_its_limit() {
+        let down =
+            Reason::ThresholdDown { below: [Some((Metric::Cpu, 37.46, 37.5)), None, None, None], periods: 3, of: 3 };
+        assert_eq!(down.to_string(), "cpu 37.46 % < 37.5 % for 3 of 3 periods");
+        let up = Reason::ThresholdUp { metric: Metric::Cpu, value: 90.04, threshold: 75.0, periods: 3, of: 3 };
+        assert_eq!(up.to_string(), "cpu 90.0 % > 75 % for 3 of 3 periods");
+        let rt = Reason::ThresholdUp { metric: Metric::ResponseTime, value: 2.0004, threshold: 2.0, periods: 1, of: 1 };
+        assert_eq!(rt.to_string(), "response time 2.0004 s > 2 s for 1 of 1 periods");
+        let hpa = Reason::Hpa {
+            metric: Metric::Cpu,
+            ratio: 1.5,
+            desired: 6,
+            to: 5,
+            limit: Some(HpaLimit::Pods { value: 1, period_s: 60 }),
+        };
+        assert!(hpa.to_string().ends_with("limited by 1 pod/60 s to 5"), "{hpa}");
+    }
+    use super::{HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
     use proptest::prelude::*;
 
     proptest! {

@@ -108,8 +108,14 @@ fn from_threshold(t: &Threshold, notes: &mut Vec<String>) -> Hpa {
     let down_period = seconds("the scale-down cooldown", t.cooldown_down_s, false, MAX_PERIOD_S, notes);
     notes.push(format!(
         "steps and cooldowns (up {} after {} s, down {} after {} s, counted from the last event of either \
-         direction) became rate limits per direction: {} pods per {up_period} s up, {} per {down_period} s down",
-        t.step_up, t.cooldown_up_s, t.step_down, t.cooldown_down_s, t.step_up, t.step_down
+         direction) became rate limits per direction: {} {} per {up_period} s up, {} per {down_period} s down",
+        t.step_up,
+        t.cooldown_up_s,
+        t.step_down,
+        t.cooldown_down_s,
+        t.step_up,
+        if t.step_up == 1 { "pod" } else { "pods" },
+        t.step_down
     ));
     let rules = |window: u32, value: u32, period_s: u32| HpaRules {
         stabilization_window_s: Some(window),
