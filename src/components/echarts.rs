@@ -141,6 +141,57 @@ pub fn on_finished(el: &web_sys::Element, handler: &js_sys::Function) -> bool {
     instance(el).is_some_and(|i| i.on("finished", handler).is_ok())
 }
 
+/// One series at the instant under the pointer, as an axis tooltip gets it: the series' id and
+/// name, the library's coloured dot (HTML) and the value (the second of the point's two).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TipParam {
+    pub id: String,
+    pub name: String,
+    pub marker: String,
+    pub value: Option<f64>,
+}
+
+/// A tooltip formatter for the chart library: `format(instant, series)` gives the tooltip's HTML.
+/// Keep it as long as the chart (see [`set_tooltip_formatter`]).
+pub fn tooltip_formatter(
+    format: impl Fn(f64, Vec<TipParam>) -> String + 'static,
+) -> Closure<dyn Fn(JsValue) -> JsValue> {
+    Closure::new(move |params: JsValue| {
+        let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined());
+        let text = |o: &JsValue, k: &str| get(o, k).and_then(|v| v.as_string()).unwrap_or_default();
+        let list: Vec<JsValue> =
+            if js_sys::Array::is_array(&params) { js_sys::Array::from(&params).iter().collect() } else { vec![params] };
+        let time = list.first().and_then(|p| get(p, "axisValue")).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        let items = list
+            .iter()
+            .map(|p| TipParam {
+                id: text(p, "seriesId"),
+                name: text(p, "seriesName"),
+                marker: text(p, "marker"),
+                value: get(p, "value").and_then(|v| {
+                    if js_sys::Array::is_array(&v) {
+                        js_sys::Array::from(&v).get(1).as_f64()
+                    } else {
+                        v.as_f64()
+                    }
+                }),
+            })
+            .collect();
+        JsValue::from_str(&format(time, items))
+    })
+}
+
+/// Gives the chart in `el` its tooltip's formatter. Later updates merge the tooltip, so it stays
+/// until the chart is made anew.
+pub fn set_tooltip_formatter(el: &web_sys::Element, formatter: &js_sys::Function) -> Result<(), String> {
+    let Some(inst) = instance(el) else { return Ok(()) };
+    let tooltip = js_sys::Object::new();
+    js_sys::Reflect::set(&tooltip, &"formatter".into(), formatter).map_err(js_error)?;
+    let option = js_sys::Object::new();
+    js_sys::Reflect::set(&option, &"tooltip".into(), &tooltip).map_err(js_error)?;
+    inst.set_option(&option, false).map_err(js_error)
+}
+
 /// Whether the chart library loaded.
 pub fn available() -> bool {
     web_sys::window().is_some_and(|w| js_sys::Reflect::get(&w, &"echarts".into()).is_ok_and(|e| e.is_object()))
@@ -227,9 +278,17 @@ fn update_option(el: &web_sys::Element, option: &JsValue) -> Result<Instance, St
     let inst: Instance = if existing.is_object() {
         existing.unchecked_into()
     } else {
-        let theme = if prefers_dark() { JsValue::from_str("dark") } else { JsValue::NULL };
+        let dark = prefers_dark();
+        let theme = if dark { JsValue::from_str("dark") } else { JsValue::NULL };
         let inst = init(el, theme).map_err(js_error)?;
         inst.set_option(option, true).map_err(js_error)?;
+        if dark {
+            // The dark theme leaves the tooltip light; later updates merge the tooltip and keep this.
+            let style = option_from_json(
+                r##"{"tooltip": {"backgroundColor": "#23262d", "borderColor": "#3c414b", "textStyle": {"color": "#e4e6ea"}}}"##,
+            )?;
+            inst.set_option(&style, false).map_err(js_error)?;
+        }
         return Ok(inst);
     };
     set_replacing(&inst, option, &["series"])?;

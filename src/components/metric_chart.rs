@@ -86,32 +86,48 @@ const MAX_HISTORY_POINTS: usize = 2_000;
 const MAX_FORECAST_POINTS: usize = 1_000;
 
 fn points(ts: &[i64], vs: &[f64], max: usize) -> Vec<CompositeValue> {
-    let (ts, vs) = headroom_core::display::lttb(ts, vs, max);
-    ts.iter()
-        .zip(&vs)
-        .map(|(&t, &v)| {
-            CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v.is_finite().then_some(v))])
+    points_at(ts, vs, &headroom_core::display::lttb_indices(ts, vs, max))
+}
+
+/// The points of `(ts, vs)` at the indices `keep`.
+fn points_at(ts: &[i64], vs: &[f64], keep: &[usize]) -> Vec<CompositeValue> {
+    keep.iter()
+        .map(|&i| {
+            let v = vs[i];
+            CompositeValue::Array(vec![CompositeValue::from(ts[i]), CompositeValue::from(v.is_finite().then_some(v))])
         })
         .collect()
 }
 
 /// A band as a stacked pair: the lower edge (invisible) and the width above it (filled).
-fn band(chart: Chart, f: &ForecastResult, lower: &[f64], upper: &[f64], name: &str, opacity: f64) -> Chart {
+/// `key` names the halves' ids (`band95-lower`, `band95-width`), by which the tooltip finds them;
+/// `keep`: the forecast's points drawn (the same instants for the line and both bands, so that the
+/// tooltip finds all of them under the pointer).
+fn band(
+    chart: Chart,
+    (f, keep): (&ForecastResult, &[usize]),
+    (lower, upper): (&[f64], &[f64]),
+    key: &str,
+    name: &str,
+    opacity: f64,
+) -> Chart {
     let width: Vec<f64> = upper.iter().zip(lower).map(|(u, l)| (u - l).max(0.0)).collect();
     let stack = format!("band-{name}");
     chart
         .series(
             Line::new()
+                .id(format!("{key}-lower"))
                 .name(name)
                 .stack(stack.as_str())
                 .show_symbol(false)
                 .silent(true)
                 .item_style(ItemStyle::new().color(HISTORY_COLOR))
                 .line_style(LineStyle::new().opacity(0))
-                .data(points(&f.timestamps, lower, MAX_FORECAST_POINTS)),
+                .data(points_at(&f.timestamps, lower, keep)),
         )
         .series(
             Line::new()
+                .id(format!("{key}-width"))
                 .name(name)
                 .stack(stack.as_str())
                 .show_symbol(false)
@@ -119,7 +135,7 @@ fn band(chart: Chart, f: &ForecastResult, lower: &[f64], upper: &[f64], name: &s
                 .line_style(LineStyle::new().opacity(0))
                 .item_style(ItemStyle::new().color(HISTORY_COLOR))
                 .area_style(AreaStyle::new().color(HISTORY_COLOR).opacity(opacity))
-                .data(points(&f.timestamps, &width, MAX_FORECAST_POINTS)),
+                .data(points_at(&f.timestamps, &width, keep)),
         )
 }
 
@@ -165,15 +181,17 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>, hidden: 
             .data(Vec::<CompositeValue>::new()),
     );
     if let Some(f) = forecast {
-        chart = band(chart, f, &f.lower_95, &f.upper_95, BAND_95, 0.15);
-        chart = band(chart, f, &f.lower_80, &f.upper_80, BAND_80, 0.25);
+        let keep = headroom_core::display::lttb_indices(&f.timestamps, &f.point, MAX_FORECAST_POINTS);
+        chart = band(chart, (f, &keep), (&f.lower_95, &f.upper_95), "band95", BAND_95, 0.15);
+        chart = band(chart, (f, &keep), (&f.lower_80, &f.upper_80), "band80", BAND_80, 0.25);
         chart = chart.series(
             Line::new()
+                .id("forecast")
                 .name(forecast_name(f.model.label()))
                 .show_symbol(false)
                 .item_style(ItemStyle::new().color(HISTORY_COLOR))
                 .line_style(LineStyle::new().type_(LineStyleType::Dashed).color(HISTORY_COLOR))
-                .data(points(&f.timestamps, &f.point, MAX_FORECAST_POINTS)),
+                .data(points_at(&f.timestamps, &f.point, &keep)),
         );
     }
     chart
@@ -260,6 +278,63 @@ pub fn lines_patch(lines: &[(String, f64)]) -> serde_json::Value {
     json!({"series": [{"id": "lines", "zlevel": 1, "markLine": {"silent": true, "symbol": ["none", "none"], "lineStyle": {"type": "dashed"}, "data": data}}]})
 }
 
+/// A value as the tooltip shows it: whole numbers from 1,000 up with thousands separators,
+/// smaller ones to three decimals without trailing zeros (`37.998`, `0.5`).
+pub fn tip_value(v: f64) -> String {
+    if v.abs() >= 1000.0 {
+        let s = headroom_core::display::thousands(v.abs().round() as usize);
+        if v < 0.0 {
+            format!("−{s}")
+        } else {
+            s
+        }
+    } else {
+        let s = format!("{v:.3}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" {
+            "0".to_string()
+        } else {
+            s.replace('-', "−")
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The metric chart's tooltip (HTML): the instant (UTC), then each series' value with the unit; a
+/// band as its lower and upper bound (the chart stacks it as the lower edge and the width above).
+pub fn tooltip_html(time_ms: f64, items: &[echarts::TipParam], unit: &str) -> String {
+    let unit = escape(unit);
+    let with_unit = |v: f64| match unit.as_str() {
+        "" => tip_value(v),
+        "%" => format!("{} %", tip_value(v)),
+        u => format!("{} {u}", tip_value(v)),
+    };
+    let time = crate::state::instant_text(time_ms as i64);
+    let mut rows = String::new();
+    let mut row = |marker: &str, name: &str, value: String| {
+        rows.push_str(&format!(
+            "<tr><td>{marker}{}</td><td style=\"padding-left:16px;text-align:right;font-weight:600;white-space:nowrap\">{value}</td></tr>",
+            escape(name)
+        ));
+    };
+    for item in items {
+        if let Some(key) = item.id.strip_suffix("-lower") {
+            let width = items.iter().find(|w| w.id == format!("{key}-width")).and_then(|w| w.value);
+            if let (Some(lo), Some(w)) = (item.value, width) {
+                row(&item.marker, &item.name, format!("{} – {}", tip_value(lo), with_unit(lo + w)));
+            }
+        } else if item.id.ends_with("-width") {
+            continue;
+        } else if let Some(v) = item.value {
+            row(&item.marker, &item.name, with_unit(v));
+        }
+    }
+    format!("<div style=\"margin-bottom:4px\">{time} UTC</div><table style=\"border-spacing:0\">{rows}</table>")
+}
+
 /// The largest value drawn: history and the forecast's 95 % upper band.
 fn data_max(series: &Series, forecast: Option<&ForecastResult>) -> f64 {
     series
@@ -288,15 +363,28 @@ pub fn MetricChart(
     // The legend's keys the planner hid.
     let hidden = RwSignal::new(Vec::<&'static str>::new());
     let model = Memo::new(move |_| forecast.with(|f| f.as_ref().map(|f| f.model.label())));
+    // The tooltip: exact values with the series' unit, each band as its bounds.
+    let unit = StoredValue::new(String::new());
+    let tooltip = StoredValue::new_local(echarts::tooltip_formatter(move |time, items| {
+        tooltip_html(time, &items, &unit.get_value())
+    }));
     Effect::new(move |_| {
         // What the planner hid stays hidden (a new model names its forecast anew).
         let hidden_names: Vec<String> =
             hidden.get_untracked().into_iter().filter_map(|key| series_name(key, model.get_untracked())).collect();
         let chart =
             series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref(), &hidden_names))));
+        unit.set_value(series.with(|s| s.as_ref().and_then(|s| s.unit.clone()).unwrap_or_default()));
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
+            let new_chart = !echarts::drawn(&el);
             match echarts::update(&el, &chart) {
                 Ok(_) => {
+                    if new_chart {
+                        tooltip.with_value(|f| {
+                            let _ =
+                                echarts::set_tooltip_formatter(&el, wasm_bindgen::JsCast::unchecked_ref(f.as_ref()));
+                        });
+                    }
                     error.set(None);
                     axis.set_value(None);
                     drawn.update(|n| *n += 1);
@@ -414,5 +502,47 @@ pub fn MetricChart(
                 }).collect_view()}
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use echarts::TipParam;
+
+    fn item(id: &str, name: &str, value: Option<f64>) -> TipParam {
+        TipParam { id: id.into(), name: name.into(), marker: format!("<i>{id}</i>"), value }
+    }
+
+    #[test]
+    fn tooltip_values_are_readable_and_keep_their_precision() {
+        assert_eq!(tip_value(37.99815427025068), "37.998");
+        assert_eq!(tip_value(0.5), "0.5");
+        assert_eq!(tip_value(75.0), "75");
+        assert_eq!(tip_value(24223.4), "24,223");
+        assert_eq!(tip_value(-1234.0), "−1,234");
+        assert_eq!(tip_value(-0.0001), "0");
+    }
+
+    #[test]
+    fn the_tooltip_shows_each_band_as_its_bounds_once_with_the_unit() {
+        // The chart stacks a band as its lower edge and its width above it.
+        let items = [
+            item("band95-lower", BAND_95, Some(30.27)),
+            item("band95-width", BAND_95, Some(15.455)),
+            item("band80-lower", BAND_80, Some(34.25)),
+            item("band80-width", BAND_80, Some(7.49)),
+            item("forecast", "forecast (combination)", Some(37.99815)),
+        ];
+        let html = tooltip_html(1_393_608_720_000.0, &items, "%");
+        assert!(html.contains("2014-02-28 17:32 UTC"), "{html}");
+        assert_eq!(html.matches(BAND_95).count(), 1, "{html}");
+        assert!(html.contains("30.27 – 45.725 %"), "{html}");
+        assert!(html.contains("34.25 – 41.74 %"), "{html}");
+        assert!(html.contains("37.998 %"), "{html}");
+        assert!(!html.contains("15.455"), "a band's width is not a value: {html}");
+        // A series without a value at this instant is left out; names and units are escaped.
+        let html = tooltip_html(0.0, &[item("history", "a<b>", Some(2.0)), item("forecast", "f", None)], "req/s");
+        assert!(html.contains("a&lt;b&gt;") && html.contains("2 req/s") && !html.contains(">f<"), "{html}");
     }
 }

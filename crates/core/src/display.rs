@@ -5,14 +5,19 @@
 /// which matters for capacity. Missing values (NaN) are kept as gaps: a bucket with no finite value
 /// yields one NaN point. Input shorter than `threshold` (or a threshold under 3) is returned as is.
 pub fn lttb(ts: &[i64], vs: &[f64], threshold: usize) -> (Vec<i64>, Vec<f64>) {
+    let keep = lttb_indices(ts, vs, threshold);
+    (keep.iter().map(|&i| ts[i]).collect(), keep.iter().map(|&i| vs[i]).collect())
+}
+
+/// The indices [`lttb`] keeps, increasing: to thin series that share their timestamps (a forecast
+/// and its bands) at the same instants, so that a chart's tooltip finds all of them at once.
+pub fn lttb_indices(ts: &[i64], vs: &[f64], threshold: usize) -> Vec<usize> {
     let n = ts.len().min(vs.len());
     if threshold < 3 || n <= threshold {
-        return (ts[..n].to_vec(), vs[..n].to_vec());
+        return (0..n).collect();
     }
-    let mut out_t = Vec::with_capacity(threshold);
-    let mut out_v = Vec::with_capacity(threshold);
-    out_t.push(ts[0]);
-    out_v.push(vs[0]);
+    let mut out = Vec::with_capacity(threshold);
+    out.push(0);
     // Buckets over the points between the first and the last.
     let every = (n - 2) as f64 / (threshold - 2) as f64;
     let mut a = 0usize; // index of the previously selected point
@@ -51,20 +56,15 @@ pub fn lttb(ts: &[i64], vs: &[f64], threshold: usize) -> (Vec<i64>, Vec<f64>) {
         }
         match best {
             Some(j) => {
-                out_t.push(ts[j]);
-                out_v.push(vs[j]);
+                out.push(j);
                 a = j;
             }
-            None => {
-                // A bucket of missing values: keep the gap visible.
-                out_t.push(ts[start.min(n - 1)]);
-                out_v.push(f64::NAN);
-            }
+            // A bucket of missing values: its first point, missing too, keeps the gap visible.
+            None => out.push(start.min(n - 1)),
         }
     }
-    out_t.push(ts[n - 1]);
-    out_v.push(vs[n - 1]);
-    (out_t, out_v)
+    out.push(n - 1);
+    out
 }
 
 /// `10000` → `10,000`: counts in messages and on the page.
