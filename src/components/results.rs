@@ -145,6 +145,11 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
         }
     }
     if let Some(series) = option.get_mut("series").and_then(|s| s.as_array_mut()) {
+        // The min and max lines say what they are ("min 1"), in grey, not in the track's colour.
+        for m in series.iter_mut().filter_map(|s| s.get_mut("markLine")) {
+            m["label"] = serde_json::json!({"formatter": "{b} {c}", "position": "insideEndTop"});
+            m["lineStyle"] = serde_json::json!({"color": "#8a8f98", "type": "dashed"});
+        }
         for s in series.iter_mut().filter(|s| s["id"] == "events") {
             s["large"] = serde_json::Value::Bool(true);
             s["largeThreshold"] = serde_json::json!(200);
@@ -348,6 +353,7 @@ pub fn SummaryCards(plan: Signal<Option<Plan>>) -> impl IntoView {
                 value=with(|p| p.replay.as_ref().map(runway_text).unwrap_or_else(|_| "—".into()))
                 detail=with(|p| match p.replay.as_ref().ok().map(|r| (r.runway, r.forecast.is_some())) {
                     Some((None, true)) => format!("the forecast never needs more than {} instances", p.policy.max_instances),
+                    Some((_, false)) => "needs a forecast: see Forecast below".into(),
                     _ => format!("until more than {} instances are needed", p.policy.max_instances),
                 }) />
             <Card label="Cost per month" testid="cost"
@@ -356,7 +362,8 @@ pub fn SummaryCards(plan: Signal<Option<Plan>>) -> impl IntoView {
                     _ => "—".into(),
                 })
                 detail=with(|p| if p.policy.price_per_hour > 0.0 {
-                    format!("730 h at {} per instance-hour, at the forecast's mean count", short_num(p.policy.price_per_hour))
+                    let over = if p.replay.as_ref().is_ok_and(|r| r.forecast.is_some()) { "forecast" } else { "history" };
+                    format!("730 h at {} per instance-hour, at the {over}'s mean count", crate::components::number_field::plain(p.policy.price_per_hour))
                 } else {
                     "set the price per instance-hour under Fleet".into()
                 }) />
@@ -387,7 +394,7 @@ pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
                 .take(MAX_EVENT_ROWS)
                 .map(|(phase, e)| {
                     (
-                        headroom_core::time::to_rfc3339(e.timestamp).replace('T', " ").replace(":00Z", ""),
+                        crate::state::instant_text(e.timestamp),
                         phase,
                         format!("{} → {}", e.from, e.to),
                         e.reason.to_string(),

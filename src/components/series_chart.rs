@@ -29,6 +29,11 @@ pub fn chart_for(series: &Series) -> Chart {
             CompositeValue::Array(vec![CompositeValue::from(t), CompositeValue::from(v.is_finite().then_some(v))])
         })
         .collect();
+    // A value with a gap on both sides has no line to be drawn on: the points are marked then.
+    let isolated = (0..vs.len()).any(|i| {
+        let finite = |j: Option<usize>| j.and_then(|j| vs.get(j)).is_some_and(|v| v.is_finite());
+        finite(Some(i)) && !finite(i.checked_sub(1)) && !finite(Some(i + 1))
+    });
     let unit = series.unit.clone().unwrap_or_default();
     Chart::new()
         .grid(Grid::new().left(56).right(24).top(32).bottom(64))
@@ -37,7 +42,7 @@ pub fn chart_for(series: &Series) -> Chart {
         .y_axis(Axis::new().type_(AxisType::Value).name(unit).scale(true))
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
-        .series(Line::new().name(series.name.clone()).show_symbol(false).data(data))
+        .series(Line::new().name(series.name.clone()).show_symbol(isolated).symbol_size(5).data(data))
 }
 
 /// A line chart of series `index` of `file`. If the chart library did not load, says so instead
@@ -64,4 +69,28 @@ pub fn SeriesChart(file: Arc<LoadedFile>, index: usize) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use headroom_core::SeriesKind;
+
+    fn marked(values: &[f64]) -> bool {
+        let s = Series {
+            name: "s".into(),
+            unit: None,
+            kind: SeriesKind::Other,
+            timestamps: (0..values.len() as i64).map(|i| i * 60_000).collect(),
+            values: values.to_vec(),
+        };
+        serde_json::to_value(chart_for(&s)).unwrap()["series"][0]["showSymbol"] == serde_json::json!(true)
+    }
+
+    #[test]
+    fn a_value_between_gaps_is_marked_so_that_it_shows() {
+        assert!(marked(&[1.0]), "a single point");
+        assert!(marked(&[f64::NAN, 4.0, f64::NAN, f64::NAN, 5.0, 6.0]), "a value between two gaps");
+        assert!(!marked(&[1.0, 2.0, f64::NAN, 3.0, 4.0]), "lines on both sides of a gap");
+    }
 }

@@ -141,6 +141,12 @@ pub fn all_series<F: Borrow<LoadedFile>>(files: &[F]) -> Vec<SeriesRef> {
         .collect()
 }
 
+/// How many loaded series look like `metric` (by kind): more than one, and the planner should know
+/// that the mapping picked one of them.
+pub fn count_like<F: Borrow<LoadedFile>>(files: &[F], metric: Metric) -> usize {
+    files.iter().map(Borrow::borrow).flat_map(|f| &f.series).filter(|s| s.kind == metric.kind()).count()
+}
+
 /// Keeps the mapping true to what is loaded: forgets series that are gone, and gives each metric
 /// without a series the first loaded series of its kind. A choice the user made stays.
 pub fn auto_map<F: Borrow<LoadedFile>>(mapping: &mut Mapping, files: &[F]) {
@@ -174,6 +180,10 @@ pub fn span_text(st: &SeriesStats) -> String {
         // 2014-02-14T14:27:00Z → 2014-02-14 14:27
         s.get(..16).map_or(s.clone(), |p| p.replace('T', " "))
     };
+    if st.end_ms <= st.start_ms {
+        // One instant: no span and no step to speak of.
+        return format!("at {} UTC", short(st.start_ms));
+    }
     format!(
         "{} → {} UTC · {} · every {}",
         short(st.start_ms),
@@ -215,6 +225,14 @@ pub fn diagnostic_text(d: &Diagnostic) -> String {
 
 pub use headroom_core::display::thousands;
 
+/// An instant as the page shows it, in UTC (as its labels say): `2014-04-02 14:35`, with the
+/// seconds only when there are some (`2014-04-02 15:02:45`).
+pub fn instant_text(ms: i64) -> String {
+    let s = headroom_core::time::to_rfc3339(ms).replace('T', " ");
+    let s = s.trim_end_matches('Z');
+    s.strip_suffix(":00").unwrap_or(s).to_string()
+}
+
 /// Three significant figures for big numbers, two decimals for small ones.
 pub fn short_num(v: f64) -> String {
     let a = v.abs();
@@ -249,6 +267,12 @@ mod tests {
     const SAMPLE: &[u8] = include_bytes!("../../public/sample/ec2_cpu_utilization_5f5533.csv");
 
     #[test]
+    fn instants_read_alike_with_seconds_only_when_there_are_some() {
+        assert_eq!(instant_text(1_396_449_300_000), "2014-04-02 14:35");
+        assert_eq!(instant_text(1_396_450_965_000), "2014-04-02 15:02:45");
+    }
+
+    #[test]
     fn the_sample_reads_as_the_page_shows_it() {
         let file = ingest(SAMPLE_FILE, SAMPLE).unwrap();
         assert_eq!(file.series.len(), 1);
@@ -258,6 +282,14 @@ mod tests {
         assert_eq!(span_text(&st), "2014-02-14 14:27 → 2014-02-28 14:22 UTC · 13 d 23 h · every 5 min");
         assert_eq!(range_text(&st, s.unit.as_deref()), "min 34.77 % · mean 43.11 % · max 68.09 %");
         assert_eq!(bytes_text(file.bytes), "119 kB");
+        // A second CPU file: the mapping says it picked one of two.
+        let other = ingest("web_cpu.csv", SAMPLE).unwrap();
+        assert_eq!(count_like(std::slice::from_ref(&file), Metric::Cpu), 1);
+        assert_eq!(count_like(&[file.clone(), other], Metric::Cpu), 2);
+        assert_eq!(count_like(std::slice::from_ref(&file), Metric::Memory), 0);
+        // One point: an instant, not a span of 0 s every 0 s.
+        let one = headroom_core::ingest::parse("one.csv", b"timestamp,value\n2014-02-14T14:27:00Z,3\n").unwrap();
+        assert_eq!(span_text(&one.series[0].stats().unwrap()), "at 2014-02-14 14:27 UTC");
     }
 
     #[test]

@@ -129,7 +129,7 @@ impl Plan {
 
     pub fn score_detail(&self) -> String {
         match &self.forecast {
-            None => "load a series to forecast it".into(),
+            None => "no forecast: see Forecast below".into(),
             Some(f) => match f.backtest.iter().find(|s| s.model == f.model).and_then(|s| s.coverage_95) {
                 Some(c) => {
                     format!("{} · 95 % interval held {:.0} % of actuals in the backtest", f.model.label(), c * 100.0)
