@@ -185,6 +185,44 @@ async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_m
 }
 
 #[wasm_bindgen_test]
+async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_was_left() {
+    use headroom::components::policy_panel::PolicyPanel;
+    use headroom::state::plan::default_policy;
+    use headroom_core::capacity::policy::Scaler;
+    let policy = RwSignal::new(default_policy());
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
+    settle().await;
+    let down = |p: &headroom_core::capacity::policy::Policy| match &p.scaler {
+        Scaler::Threshold(t) => t.cpu.map(|r| r.scale_down()),
+        _ => None,
+    };
+    // A scale-down line at or above the scale-up line is refused with the reason, not rewritten.
+    type_value(&root, "[data-testid=threshold-cpu-down]", "80");
+    settle().await;
+    assert_eq!(policy.with_untracked(down), Some(37.5));
+    assert!(text(&root, ".field.invalid .field-error").contains("below the scale-up threshold (75%)"));
+    type_value(&root, "[data-testid=threshold-cpu-down]", "30");
+    settle().await;
+    assert_eq!(policy.with_untracked(down), Some(30.0));
+    // Min above Max, or Max below Min, is refused with what to do instead.
+    type_value(&root, "[data-testid=max-instances]", "3");
+    type_value(&root, "[data-testid=min-instances]", "5");
+    settle().await;
+    assert_eq!(policy.with_untracked(|p| (p.min_instances, p.max_instances)), (1, 3));
+    assert!(text(&root, ".field.invalid .field-error").contains("above Max (3): raise Max first"));
+    // Away to HPA and back: the thresholds come back as they were set.
+    let kind: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
+    for k in ["hpa", "threshold"] {
+        kind.set_value(k);
+        kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+        settle().await;
+    }
+    assert_eq!(policy.with_untracked(down), Some(30.0));
+}
+
+#[wasm_bindgen_test]
 async fn the_app_plans_the_sample_with_the_seed_policy() {
     load_echarts();
     let root = container();

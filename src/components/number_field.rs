@@ -36,14 +36,21 @@ pub fn read(text: &str, range: Range, unit: &str) -> Result<f64, String> {
     if !v.is_finite() {
         return Err("enter a finite number".into());
     }
-    let sp = if unit.is_empty() || unit == "%" { "" } else { " " };
     if v < range.min {
-        return Err(format!("at least {}{sp}{unit}", plain(range.min)));
+        return Err(format!("at least {}", with_unit(range.min, unit)));
     }
     if v > range.max {
-        return Err(format!("at most {}{sp}{unit}", plain(range.max)));
+        return Err(format!("at most {}", with_unit(range.max, unit)));
     }
     Ok(v)
+}
+
+/// `75%`, `1 instance`, `2 instances`, `300 s`: a value with its unit, a counted unit singular at 1.
+pub fn with_unit(v: f64, unit: &str) -> String {
+    let sp = if unit.is_empty() || unit == "%" { "" } else { " " };
+    let counted = unit.len() > 2 && unit.chars().all(|c| c.is_ascii_alphabetic());
+    let unit = if v == 1.0 && counted { unit.strip_suffix('s').unwrap_or(unit) } else { unit };
+    format!("{}{sp}{unit}", plain(v))
 }
 
 #[component]
@@ -61,15 +68,26 @@ pub fn NumberField(
     /// A short explanation under the field.
     #[prop(optional, into)]
     hint: Option<String>,
+    /// A rule the range cannot say (below another field's value): why a typed value is refused,
+    /// or `None` to take it.
+    #[prop(default = None)]
+    check: Option<Callback<f64, Option<String>>>,
 ) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let unit_for_read = unit.clone();
-    let on_number = move |ev: leptos::ev::Event| match read(&event_target_value(&ev), range, &unit_for_read) {
-        Ok(v) => {
-            error.set(None);
-            on_change.run(v);
+    let on_number = move |ev: leptos::ev::Event| {
+        let read =
+            read(&event_target_value(&ev), range, &unit_for_read).and_then(|v| match check.and_then(|c| c.run(v)) {
+                Some(why) => Err(why),
+                None => Ok(v),
+            });
+        match read {
+            Ok(v) => {
+                error.set(None);
+                on_change.run(v);
+            }
+            Err(e) => error.set(Some(e)),
         }
-        Err(e) => error.set(Some(e)),
     };
     let on_slider = move |ev: leptos::ev::Event| {
         if let Ok(v) = event_target_value(&ev).parse::<f64>() {
@@ -124,7 +142,9 @@ mod tests {
         assert_eq!(read("37,5", r, "%"), Ok(37.5));
         assert_eq!(read("abc", r, "%"), Err("“abc” is not a number".into()));
         assert_eq!(read("120", r, "%"), Err("at most 100%".into()));
-        assert_eq!(read("-1", Range::new(1.0, 10.0, 1.0), "instances"), Err("at least 1 instances".into()));
+        assert_eq!(read("-1", Range::new(1.0, 10.0, 1.0), "instances"), Err("at least 1 instance".into()));
+        assert_eq!(read("11", Range::new(1.0, 10.0, 1.0), "instances"), Err("at most 10 instances".into()));
+        assert_eq!(read("0", Range::new(1.0, 10.0, 1.0), "s"), Err("at least 1 s".into()));
         assert_eq!(plain(75.0), "75");
         assert_eq!(plain(0.25), "0.25");
     }

@@ -15,12 +15,16 @@ const KINDS: [(&str, &str); 4] = [
     ("threshold", "Thresholds (add / remove an instance)"),
     ("hpa", "Kubernetes HPA (autoscaling/v2)"),
     ("target_tracking", "AWS target tracking"),
-    ("queueing", "Queueing: size for a latency target (Erlang C)"),
+    ("queueing", "Queueing (Erlang C): a latency target"),
 ];
 
 /// The kind's id, as in the policy JSON.
 pub fn kind_id(p: &Policy) -> &'static str {
-    match p.scaler {
+    scaler_kind(&p.scaler)
+}
+
+fn scaler_kind(s: &Scaler) -> &'static str {
+    match s {
         Scaler::Threshold(_) => "threshold",
         Scaler::Hpa(_) => "hpa",
         Scaler::TargetTracking(_) => "target_tracking",
@@ -64,18 +68,55 @@ pub fn switch_kind(current: &Scaler, kind: &str) -> Option<Scaler> {
     })
 }
 
+/// Switches `policy` to the scaler kind `kind`. The scaler the planner last had of that kind comes
+/// back as they left it (`kept` holds the one left behind for each kind, for the way back); a kind
+/// not used yet starts from its defaults with the CPU figure carried over ([`switch_kind`]). False
+/// when `kind` is not one of [`KINDS`] or is the current one.
+pub fn switch(policy: &mut Policy, kind: &str, kept: &mut Vec<Scaler>) -> bool {
+    if scaler_kind(&policy.scaler) == kind {
+        return false;
+    }
+    let next = match kept.iter().position(|s| scaler_kind(s) == kind) {
+        Some(i) => kept.remove(i),
+        None => match switch_kind(&policy.scaler, kind) {
+            Some(s) => s,
+            None => return false,
+        },
+    };
+    let left = std::mem::replace(&mut policy.scaler, next);
+    kept.retain(|s| scaler_kind(s) != scaler_kind(&left));
+    kept.push(left);
+    true
+}
+
 /// A number bound to one field of the policy: (id, label, unit), its range, and how to read and
 /// write it.
 fn field(
     policy: RwSignal<Policy>,
-    (id, label, unit): (&str, &str, &str),
+    names: (&str, &str, &str),
     range: Range,
     slider: bool,
     get: impl Fn(&Policy) -> f64 + Copy + Send + Sync + 'static,
     set: impl Fn(&mut Policy, f64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    checked_field(policy, names, range, slider, (get, set), None)
+}
+
+/// [`field`] with a rule that involves the rest of the policy (`check`: why a typed value is
+/// refused), said under the field rather than applied silently.
+fn checked_field(
+    policy: RwSignal<Policy>,
+    (id, label, unit): (&str, &str, &str),
+    range: Range,
+    slider: bool,
+    (get, set): (
+        impl Fn(&Policy) -> f64 + Copy + Send + Sync + 'static,
+        impl Fn(&mut Policy, f64) + Copy + Send + Sync + 'static,
+    ),
+    check: Option<Callback<f64, Option<String>>>,
+) -> impl IntoView {
     view! {
-        <NumberField id=id.to_string() label=label.to_string() unit=unit.to_string() range slider
+        <NumberField id=id.to_string() label=label.to_string() unit=unit.to_string() range slider check
             value=Signal::derive(move || policy.with(get))
             on_change=Callback::new(move |v| {
                 // Only a real change re-runs the replay (typing the same value again does not).
@@ -156,11 +197,14 @@ fn threshold_rules(policy: RwSignal<Policy>) -> impl IntoView {
                                 }
                             }
                         })}
-                        {field(policy, (&format!("threshold-{id}-down"), "Scale down below", unit), range, false, down, move |p, v| {
+                        {checked_field(policy, (&format!("threshold-{id}-down"), "Scale down below", unit), range, false, (down, move |p, v| {
                             if let Some(Some(r)) = threshold_mut(p).map(|t| rule_mut(t, m)) {
                                 r.scale_down = Some(v.min(r.scale_up * 0.999));
                             }
-                        })}
+                        }), Some(Callback::new(move |v: f64| {
+                            let up = policy.with_untracked(up);
+                            (v >= up).then(|| format!("must be below the scale-up threshold ({})", crate::components::number_field::with_unit(up, unit)))
+                        })))}
                     </Show>
                 </fieldset>
             }
@@ -390,7 +434,7 @@ fn queueing_controls(policy: RwSignal<Policy>) -> impl IntoView {
         <div class="field-row">
             {field(policy, ("service-rate", "Requests one instance serves", "req/s"), Range::new(0.001, 1e6, 1.0), false,
                 |p| queueing(p).map_or(10.0, |q| q.service_rate), |p, v| if let Some(q) = queueing_mut(p) { q.service_rate = v })}
-            {field(policy, ("latency-target", "Mean queueing wait at most", "ms"), Range::new(0.001, 600_000.0, 1.0), true,
+            {field(policy, ("latency-target", "Mean queueing wait at most", "ms"), Range::new(0.001, 600_000.0, 0.001), false,
                 |p| queueing(p).map_or(50.0, |q| q.target_s * 1000.0), |p, v| if let Some(q) = queueing_mut(p) { q.target_s = v / 1000.0 })}
         </div>
         <p class="muted">"Needs a request-rate series: each step runs the fewest instances whose M/M/c queue meets the wait target."</p>
@@ -399,19 +443,28 @@ fn queueing_controls(policy: RwSignal<Policy>) -> impl IntoView {
 
 #[component]
 pub fn PolicyPanel(policy: RwSignal<Policy>) -> impl IntoView {
+    // The scaler of each kind the planner switched away from: switching back brings it back.
+    let kept = StoredValue::new(Vec::<Scaler>::new());
+    let switched_to = StoredValue::new(None::<&'static str>);
     let on_kind = move |ev: leptos::ev::Event| {
         let kind = event_target_value(&ev);
-        policy.update(|p| {
-            if kind_id(p) != kind {
-                if let Some(s) = switch_kind(&p.scaler, &kind) {
-                    p.scaler = s;
-                }
-            }
-        });
+        let mut changed = false;
+        let mut next = policy.get_untracked();
+        kept.update_value(|k| changed = switch(&mut next, &kind, k));
+        if changed {
+            switched_to.set_value(Some(kind_id(&next)));
+            policy.set(next);
+        }
     };
     // A memo: the controls are rebuilt when the kind changes, not on every value (which would
     // replace the input being typed in).
     let kind = Memo::new(move |_| policy.with(kind_id));
+    // A policy from elsewhere (a link, an imported file) starts the memory afresh.
+    Effect::new(move |_| {
+        if switched_to.get_value() != Some(kind.get()) {
+            kept.update_value(Vec::clear);
+        }
+    });
     let kind = move || kind.get();
     let max = f64::from(MAX_INSTANCES);
     view! {
@@ -435,10 +488,14 @@ pub fn PolicyPanel(policy: RwSignal<Policy>) -> impl IntoView {
             }}
             <h3>"Fleet"</h3>
             <div class="field-row">
-                {field(policy, ("min-instances", "Min", "instances"), Range::new(1.0, max, 1.0), false,
-                    |p| f64::from(p.min_instances), |p, v| { p.min_instances = v as u32; p.max_instances = p.max_instances.max(p.min_instances); })}
-                {field(policy, ("max-instances", "Max", "instances"), Range::new(1.0, max, 1.0), false,
-                    |p| f64::from(p.max_instances), |p, v| { p.max_instances = v as u32; p.min_instances = p.min_instances.min(p.max_instances); })}
+                {checked_field(policy, ("min-instances", "Min", "instances"), Range::new(1.0, max, 1.0), false,
+                    (|p| f64::from(p.min_instances), |p, v| p.min_instances = v as u32),
+                    Some(Callback::new(move |v: f64| policy.with_untracked(|p| (v > f64::from(p.max_instances))
+                        .then(|| format!("above Max ({}): raise Max first", p.max_instances))))))}
+                {checked_field(policy, ("max-instances", "Max", "instances"), Range::new(1.0, max, 1.0), false,
+                    (|p| f64::from(p.max_instances), |p, v| p.max_instances = v as u32),
+                    Some(Callback::new(move |v: f64| policy.with_untracked(|p| (v < f64::from(p.min_instances))
+                        .then(|| format!("below Min ({}): lower Min first", p.min_instances))))))}
             </div>
             <div class="field-row">
                 {field(policy, ("warmup", "Warm-up", "s"), Range::new(0.0, 3600.0, 10.0), false, |p| p.warmup_s, |p, v| p.warmup_s = v)}
@@ -451,5 +508,46 @@ pub fn PolicyPanel(policy: RwSignal<Policy>) -> impl IntoView {
                     |p| f64::from(p.redundancy.zones), |p, v| p.redundancy.zones = v as u32)}
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn threshold(p: &mut Policy) -> &mut headroom_core::capacity::policy::Threshold {
+        match &mut p.scaler {
+            Scaler::Threshold(t) => t,
+            other => panic!("not thresholds: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn switching_kind_and_back_brings_back_what_the_planner_set() {
+        let mut p = crate::state::plan::default_policy();
+        let mut kept = Vec::new();
+        let t = threshold(&mut p);
+        t.cpu = Some(Rule { scale_up: 65.0, scale_down: Some(30.0) });
+        t.cooldown_up_s = 120.0;
+        let set = p.scaler.clone();
+        // Away through every other kind: each starts from its defaults with the CPU figure.
+        for kind in ["hpa", "target_tracking", "queueing"] {
+            assert!(switch(&mut p, kind, &mut kept), "{kind}");
+            assert_eq!(kind_id(&p), kind);
+        }
+        assert!(matches!(&kept[0], Scaler::Threshold(_)) && kept.len() == 3, "{kept:?}");
+        // An edit made under HPA is kept for HPA too.
+        assert!(switch(&mut p, "hpa", &mut kept));
+        let Scaler::Hpa(h) = &mut p.scaler else { panic!("not HPA") };
+        assert_eq!(h.metrics[0].value, 65.0, "the CPU figure carried over");
+        h.metrics[0].value = 55.0;
+        assert!(switch(&mut p, "threshold", &mut kept));
+        assert_eq!(p.scaler, set, "the thresholds and cooldown as they were set");
+        assert!(switch(&mut p, "hpa", &mut kept));
+        assert!(matches!(&p.scaler, Scaler::Hpa(h) if h.metrics[0].value == 55.0));
+        // The current kind, or one that is not offered, changes nothing.
+        assert!(!switch(&mut p, "hpa", &mut kept));
+        assert!(!switch(&mut p, "nonsense", &mut kept));
+        assert_eq!(kind_id(&p), "hpa");
     }
 }
