@@ -79,6 +79,7 @@ pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
                 <option value="max">"max"</option>
                 <option value="p95">"p95"</option>
             </select>
+            <span class="field-hint muted">"Of the readings in each step of the series' own interval: it matters where several fall in one step (an irregular export); for a regular series all three are the same."</span>
         </div>
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::state::{all_series, LoadedFile, Mapping, Metric};
+use crate::state::{all_series, count_like, LoadedFile, Mapping, Metric};
 
 #[component]
 pub fn MetricMapping(files: Signal<Vec<Arc<LoadedFile>>>, mapping: RwSignal<Mapping>) -> impl IntoView {
@@ -39,6 +39,14 @@ pub fn MetricMapping(files: Signal<Vec<Arc<LoadedFile>>>, mapping: RwSignal<Mapp
                                     <option value=r.label() selected=move || current() == r.label()>{r.label()}</option>
                                 </For>
                             </select>
+                            {move || {
+                                let n = files.with(|fs| count_like(fs, m));
+                                (n > 1).then(|| view! {
+                                    <p class="field-hint muted mapping-hint" data-testid=format!("map-{}-hint", m.id())>
+                                        {format!("{n} loaded series look like {}: the one chosen here is used.", m.label().to_lowercase())}
+                                    </p>
+                                })
+                            }}
                         }
                     })
                     .collect_view()}
