@@ -4,8 +4,10 @@
 //! are in, the CPU threshold is changed ROUNDS times the way typing or a slider does (an `input`
 //! event) and each change is timed from the event to both charts repainted (Leptos' effects run,
 //! then each chart's renderer is flushed). The app's own `headroom:replay` User Timing entries
-//! give the policy replay alone (wasm). The peer, measured in the same run, is an input event that
-//! reaches no listener (the same round trip without the work). Prints the figures and writes them to
+//! give the policy replay alone (wasm). Two peers are measured in the same run: an input event that
+//! reaches no listener (the same round trip without the work), and the chart library alone (the
+//! instances chart's option as the app hands it over, set on a chart of its own in the same page:
+//! what any app drawing this chart with ECharts would pay). Prints the figures and writes them to
 //! target/bench-workbench.json. With HEADROOM_PROFILE=1 the rounds run under the DevTools profiler
 //! (see `report_profile`), and the instances chart's option at two thresholds is saved afterwards
 //! for experiments outside the app.
@@ -53,6 +55,49 @@ const ROUND: &str = r#"
         const t3 = performance.now();
         done([t3 - t0, t1 - t0, t2 - t1, t3 - t2, t0]);
     }, 0);
+"#;
+
+/// The peer for the chart library: the instances chart's option at two neighbouring thresholds,
+/// as the app hands it to the library, set alternately on an ECharts instance of the same size made for it in the same
+/// page, timed like a round (set, then flushed on the next task). What the library alone costs for
+/// this chart, without the event, the replay or the page around it.
+const LIBRARY_SETUP: &str = r#"
+    const [options, done] = [arguments[0], arguments[arguments.length - 1]];
+    const src = document.querySelector('[data-testid=threshold-cpu]');
+    const app = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]'));
+    const el = document.querySelector('[data-testid=instances-chart]');
+    const captured = [];
+    const next = i => {
+        if (i === options.length) {
+            const div = document.createElement('div');
+            div.style.width = el.clientWidth + 'px';
+            div.style.height = el.clientHeight + 'px';
+            document.body.appendChild(div);
+            delete app.setOption;
+            window.__libraryPeer = { chart: echarts.init(div), options: captured };
+            window.__libraryPeer.chart.setOption(captured[0], true);
+            done(captured.length);
+            return;
+        }
+        src.value = String(options[i]);
+        src.dispatchEvent(new Event('input', { bubbles: true }));
+        setTimeout(() => next(i + 1), 50);
+    };
+    // The option exactly as the app hands it over (a copy: the library may keep and change it).
+    const set = app.setOption;
+    app.setOption = function (option, opts) {
+        captured.push(structuredClone(option));
+        return set.call(this, option, opts);
+    };
+    next(0);
+"#;
+
+const LIBRARY_ROUND: &str = r#"
+    const [i, done] = [arguments[0], arguments[arguments.length - 1]];
+    const peer = window.__libraryPeer;
+    const t0 = performance.now();
+    peer.chart.setOption(peer.options[i % peer.options.length], { replaceMerge: ['series'] });
+    setTimeout(() => { peer.chart.getZr().flush(); done(performance.now() - t0); }, 0);
 "#;
 
 /// With HEADROOM_PROFILE set, the timed rounds run under the DevTools sampling profiler: the
@@ -253,6 +298,24 @@ async fn main() {
         percentile(&replay, 0.5),
         percentile(&replay, 0.95)
     );
+    // The chart library alone, in the same page and run (see LIBRARY_SETUP).
+    b.client.execute_async(LIBRARY_SETUP, vec![json!([40, 41])]).await.expect("the library peer set up");
+    let mut library = Vec::new();
+    for i in 0..ROUNDS + 5 {
+        let t = b.client.execute_async(LIBRARY_ROUND, vec![json!(i + 1)]).await.expect("a library round");
+        if i >= 5 {
+            library.push(t.as_f64().unwrap_or(f64::NAN));
+        }
+    }
+    println!(
+        "  the instances chart's option alone, set on a chart of its own in the same page (peer: the chart library): p50 {:.1} ms, p95 {:.1} ms; input → both charts ÷ library alone: p50 {:.1}×, p95 {:.1}×",
+        percentile(&library, 0.5),
+        percentile(&library, 0.95),
+        percentile(&changed, 0.5) / percentile(&library, 0.5),
+        percentile(&changed, 0.95) / percentile(&library, 0.95)
+    );
+    let mut result = result;
+    result["library_ms"] = json!({"p50": percentile(&library, 0.5), "p95": percentile(&library, 0.95)});
     if profiling {
         // The instances chart's option at two neighbouring thresholds, for experiments outside
         // the app (target/instances-option-<threshold>.json).
@@ -308,7 +371,6 @@ async fn main() {
         println!("  {model}: {m:.0} ms");
         best.insert(model.clone(), json!(m));
     }
-    let mut result = result;
     result["browser_fit_ms"] = Value::Object(best);
     let out = workspace().join("target/bench-workbench.json");
     let _ = std::fs::write(&out, serde_json::to_string_pretty(&result).unwrap_or_default());
