@@ -389,7 +389,12 @@ pub fn App() -> impl IntoView {
                         }}
                     </p>
                 </Show>
-                <Show when=has_files>
+                <Show when=move || has_files() && mapped.with(Vec::is_empty)>
+                    <p class="empty panel" data-testid="nothing-mapped">
+                        "None of the loaded series feeds a metric yet: none was recognised as CPU or memory utilisation, response time or request rate. Choose which series each metric is read from under "<strong>"Metrics"</strong>" on the left; the plan appears at once."
+                    </p>
+                </Show>
+                <Show when=move || has_files() && !mapped.with(Vec::is_empty)>
                     <SummaryCards plan=plan_signal />
                     <TimeRangeButtons spans />
                     <section class="panel" aria-labelledby="metric-title">
@@ -417,6 +422,8 @@ pub fn App() -> impl IntoView {
                     }}
                     <BacktestTable forecast=shown_forecast status=status_text />
                     <EventsTable plan=plan_signal />
+                </Show>
+                <Show when=has_files>
                     <details class="panel files" open=true>
                         <summary><h2>"Loaded files"</h2></summary>
                         <For

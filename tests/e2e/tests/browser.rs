@@ -89,6 +89,14 @@ async fn a_file_that_is_not_a_time_series_gets_a_specific_error_and_the_app_keep
     let good = std::fs::read(nab("grok_asg_anomaly.csv")).unwrap();
     b.drop_file("grok_asg_anomaly.csv", &good).await;
     assert_eq!(b.chart_points("grok_asg_anomaly").await, 4621);
+    // An instance count is no metric to plan from: the page says what to choose, and draws no
+    // empty plan.
+    let nothing = b.text("[data-testid=nothing-mapped]").await;
+    assert!(nothing.contains("Choose which series each metric is read from"), "{nothing}");
+    assert_eq!(
+        b.js("return document.querySelector('[data-testid=peak-instances]') === null", vec![]).await,
+        json!(true)
+    );
 
     b.drop_file("notes.txt", b"Meeting notes\nwe should buy more servers\n").await;
     let msg = b.text("[data-testid=error-banner]").await;
@@ -108,6 +116,13 @@ async fn a_file_that_is_not_a_time_series_gets_a_specific_error_and_the_app_keep
     b.drop_file("ec2_cpu_utilization_77c1ca.csv", &bytes).await;
     assert_eq!(b.chart_points("ec2_cpu_utilization_77c1ca").await, 4032);
     assert_eq!(b.card_texts().await, ["grok_asg_anomaly", "ec2_cpu_utilization_77c1ca"]);
+    // A CPU series: mapped at once, and the plan replaces the hint.
+    b.eventually(
+        "the plan",
+        "return document.querySelector('[data-testid=nothing-mapped]') === null && /\\d/.test((document.querySelector('[data-testid=peak-instances]') || {}).textContent || '') || null",
+        vec![],
+    )
+    .await;
     b.close().await;
 }
 
