@@ -199,7 +199,8 @@ fn threshold_rules(policy: RwSignal<Policy>) -> impl IntoView {
                         })}
                         {checked_field(policy, (&format!("threshold-{id}-down"), "Scale down below", unit), range, false, (down, move |p, v| {
                             if let Some(Some(r)) = threshold_mut(p).map(|t| rule_mut(t, m)) {
-                                r.scale_down = Some(v.min(r.scale_up * 0.999));
+                                // The check below refuses a value at or above the scale-up line.
+                                r.scale_down = Some(v);
                             }
                         }), Some(Callback::new(move |v: f64| {
                             let up = policy.with_untracked(up);

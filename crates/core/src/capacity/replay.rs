@@ -993,15 +993,15 @@ fn fmt_limit(m: Metric, v: f64) -> String {
 /// A value beside the limit it was compared with, with as many decimals as it takes not to read
 /// as the limit itself: `37.46 % < 37.5 %`, not `37.5 % < 37.5 %`.
 fn fmt_vs(m: Metric, v: f64, limit: f64) -> String {
+    if v == limit {
+        return fmt_value(m, v);
+    }
     let shown: f64 = trim(limit).parse().unwrap_or(limit);
     let first = if m == Metric::ResponseTime { 3 } else { 1 };
-    for d in first..=6 {
-        let s = format!("{v:.d$}");
-        if s.parse::<f64>().ok() != Some(shown) || v == limit {
-            return format!("{s} {}", m.unit());
-        }
-    }
-    fmt_value(m, v)
+    (first..=6)
+        .map(|d| format!("{v:.d$}"))
+        .find(|s| s.parse::<f64>().ok() != Some(shown))
+        .map_or_else(|| fmt_value(m, v), |s| format!("{s} {}", m.unit()))
 }
 
 fn trim(v: f64) -> String {
@@ -1197,6 +1197,8 @@ impl Replay {
 
 #[cfg(test)]
 mod tests {
+    use super::{HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
+    use proptest::prelude::*;
 
     #[test]
     fn a_reason_never_reads_as_if_the_value_were_its_limit() {
@@ -1216,8 +1218,6 @@ mod tests {
         };
         assert!(hpa.to_string().ends_with("limited by 1 pod/60 s to 5"), "{hpa}");
     }
-    use super::{HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
-    use proptest::prelude::*;
 
     proptest! {
         /// `run_from` finds exactly the run a block-by-block scan finds, with the same bounds.
