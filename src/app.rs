@@ -200,7 +200,8 @@ pub fn App() -> impl IntoView {
             model: s.model,
             horizon_ms: (s.horizon_days * 86_400_000.0) as i64,
             aggregation: s.aggregation,
-            step_ms: None,
+            // Raised to a series' own step where that is longer (the forecast's notes say so).
+            step_ms: s.step.ms(),
         };
         forecasts.update(|f| f.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));
         forecast_status.update(|st| st.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));

@@ -194,6 +194,38 @@ async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_m
 }
 
 #[wasm_bindgen_test]
+async fn forecast_controls_choose_a_longer_step_and_say_what_its_max_plans_for() {
+    use headroom::components::forecast_panel::{ForecastControls, ForecastSettings, ForecastStep};
+    use headroom_core::resample::Aggregation;
+    let settings = RwSignal::new(ForecastSettings::default());
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <ForecastControls settings /> });
+    settle().await;
+    assert!(text(&root, "[data-testid=aggregation-hint]").contains("choose a longer step"));
+    let choose = |testid: &str, value: &str| {
+        let select: web_sys::HtmlSelectElement =
+            root.query_selector(&format!("[data-testid={testid}]")).unwrap().unwrap().unchecked_into();
+        select.set_value(value);
+        select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    };
+    choose("forecast-step", "1h");
+    choose("forecast-aggregation", "max");
+    settle().await;
+    let now = settings.get_untracked();
+    assert_eq!((now.step, now.aggregation), (ForecastStep::Hour, Aggregation::Max));
+    assert_eq!(now.step.ms(), Some(3_600_000));
+    let hint = text(&root, "[data-testid=aggregation-hint]");
+    assert!(hint.contains("the max of each hour") && hint.contains("holds that value"), "{hint}");
+    // The selects show the settings as they are (as after a reload of kept work).
+    settings.update(|s| s.step = ForecastStep::Day);
+    settle().await;
+    let step: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=forecast-step]").unwrap().unwrap().unchecked_into();
+    assert_eq!(step.value(), "1d");
+    assert!(text(&root, "[data-testid=aggregation-hint]").contains("each day"));
+}
+
+#[wasm_bindgen_test]
 async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_was_left() {
     use headroom::components::policy_panel::PolicyPanel;
     use headroom::state::plan::default_policy;

@@ -15,11 +15,89 @@ pub struct ForecastSettings {
     pub model: ModelChoice,
     pub horizon_days: f64,
     pub aggregation: Aggregation,
+    /// Kept by sessions since the step could be chosen; older ones forecast on the data's own.
+    #[serde(default)]
+    pub step: ForecastStep,
 }
 
 impl Default for ForecastSettings {
     fn default() -> Self {
-        ForecastSettings { model: ModelChoice::Auto, horizon_days: 14.0, aggregation: Aggregation::Mean }
+        ForecastSettings {
+            model: ModelChoice::Auto,
+            horizon_days: 14.0,
+            aggregation: Aggregation::Mean,
+            step: ForecastStep::Own,
+        }
+    }
+}
+
+/// The step each metric is forecast on: the data's own, or a longer one whose per-step max or p95
+/// plans for the peaks within it (each forecast value then holds over the data steps it covers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ForecastStep {
+    #[default]
+    #[serde(rename = "own")]
+    Own,
+    #[serde(rename = "15m")]
+    QuarterHour,
+    #[serde(rename = "1h")]
+    Hour,
+    #[serde(rename = "1d")]
+    Day,
+}
+
+impl ForecastStep {
+    pub const ALL: [ForecastStep; 4] =
+        [ForecastStep::Own, ForecastStep::QuarterHour, ForecastStep::Hour, ForecastStep::Day];
+
+    /// The step in milliseconds; `None` = each series' own.
+    pub fn ms(self) -> Option<i64> {
+        match self {
+            ForecastStep::Own => None,
+            ForecastStep::QuarterHour => Some(15 * 60_000),
+            ForecastStep::Hour => Some(3_600_000),
+            ForecastStep::Day => Some(86_400_000),
+        }
+    }
+
+    /// The `<option>` value (as in the session's JSON).
+    pub fn id(self) -> &'static str {
+        match self {
+            ForecastStep::Own => "own",
+            ForecastStep::QuarterHour => "15m",
+            ForecastStep::Hour => "1h",
+            ForecastStep::Day => "1d",
+        }
+    }
+
+    /// What one step is, in a sentence ("each hour").
+    fn each(self) -> &'static str {
+        match self {
+            ForecastStep::Own => "each step of the data",
+            ForecastStep::QuarterHour => "each 15 minutes",
+            ForecastStep::Hour => "each hour",
+            ForecastStep::Day => "each day",
+        }
+    }
+}
+
+/// What the aggregation does at `step`, under its select.
+pub fn aggregation_hint(step: ForecastStep, aggregation: Aggregation) -> String {
+    match (step, aggregation) {
+        (ForecastStep::Own, _) => "Of the readings in each step of the series' own interval: it matters where several \
+            fall in one step (an irregular export); choose a longer step above to plan for the peaks within it."
+            .to_string(),
+        (_, Aggregation::Mean) => format!(
+            "The forecast follows the average of {}; max or p95 plans for the peaks within it. \
+             A step no longer than a series' own is forecast on its own.",
+            step.each()
+        ),
+        (_, _) => format!(
+            "The forecast follows the {} of {}, and the replay holds that value over all of it: \
+             capacity for the peaks, not the average. A step no longer than a series' own is forecast on its own.",
+            aggregation.label(),
+            step.each()
+        ),
     }
 }
 
@@ -52,12 +130,15 @@ pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
         }
     };
     let on_agg = move |ev: leptos::ev::Event| {
-        let a = match event_target_value(&ev).as_str() {
-            "max" => Aggregation::Max,
-            "p95" => Aggregation::P95,
-            _ => Aggregation::Mean,
-        };
-        settings.update(|s| s.aggregation = a);
+        if let Some(a) = Aggregation::parse(&event_target_value(&ev)) {
+            settings.update(|s| s.aggregation = a);
+        }
+    };
+    let on_step = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        if let Some(step) = ForecastStep::ALL.into_iter().find(|s| s.id() == value) {
+            settings.update(|s| s.step = step);
+        }
     };
     view! {
         <div class="field">
@@ -72,6 +153,16 @@ pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
             value=Signal::derive(move || settings.get().horizon_days)
             on_change=Callback::new(move |v| settings.update(|s| s.horizon_days = v)) />
         <div class="field">
+            <label for="forecast-step">"Forecast on"</label>
+            <select id="forecast-step" data-testid="forecast-step" on:change=on_step
+                prop:value=move || settings.get().step.id()>
+                <option value="own">"the data's own step"</option>
+                <option value="15m">"15-minute steps"</option>
+                <option value="1h">"hourly steps"</option>
+                <option value="1d">"daily steps"</option>
+            </select>
+        </div>
+        <div class="field">
             <label for="forecast-aggregation">"Each step keeps the"</label>
             <select id="forecast-aggregation" data-testid="forecast-aggregation" on:change=on_agg
                 prop:value=move || settings.get().aggregation.label().to_string()>
@@ -79,7 +170,9 @@ pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
                 <option value="max">"max"</option>
                 <option value="p95">"p95"</option>
             </select>
-            <span class="field-hint muted">"Of the readings in each step of the series' own interval: it matters where several fall in one step (an irregular export); for a regular series all three are the same."</span>
+            <span class="field-hint muted" data-testid="aggregation-hint">
+                {move || settings.with(|s| aggregation_hint(s.step, s.aggregation))}
+            </span>
         </div>
     }
 }

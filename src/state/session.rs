@@ -78,6 +78,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::components::forecast_panel::ForecastStep;
     use crate::state::plan::default_policy;
     use headroom_core::forecast::ModelChoice;
     use headroom_core::resample::Aggregation;
@@ -92,7 +93,12 @@ mod tests {
             policy,
             mapping,
             replicas: 6,
-            settings: ForecastSettings { model: ModelChoice::Ets, horizon_days: 30.0, aggregation: Aggregation::P95 },
+            settings: ForecastSettings {
+                model: ModelChoice::Ets,
+                horizon_days: 30.0,
+                aggregation: Aggregation::P95,
+                step: ForecastStep::Hour,
+            },
         }
     }
 
@@ -115,6 +121,15 @@ mod tests {
         );
         let zero = session().to_json().replace("\"replicas\":6", "\"replicas\":0");
         assert_eq!(Session::from_json(&zero).unwrap_err(), "its instance count is 0");
+    }
+
+    #[test]
+    fn a_session_kept_before_the_forecast_step_could_be_chosen_forecasts_on_the_datas_own() {
+        let json = session().to_json();
+        assert!(json.contains(",\"step\":\"1h\""), "{json}");
+        let back = Session::from_json(&json.replace(",\"step\":\"1h\"", "")).unwrap();
+        assert_eq!(back.settings.step, ForecastStep::Own);
+        assert_eq!(back.settings.aggregation, Aggregation::P95);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `headroom forecast FILE [--series NAME] --horizon 7d [--model auto|…] [--aggregate mean|max|p95] [--json]`
+//! `headroom forecast FILE [--series NAME] --horizon 7d [--model auto|…] [--step 1h] [--aggregate mean|max|p95] [--json]`
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -25,6 +25,10 @@ pub struct Args {
     /// mstl or combination.
     #[arg(long, default_value = "auto", value_name = "MODEL")]
     model: String,
+    /// The step to forecast on (15m, 1h, 1d; default: the series' own). A step coarser than the
+    /// series' gives --aggregate something to do: the hourly max of 5-minute data.
+    #[arg(long, value_name = "DURATION")]
+    step: Option<String>,
     /// What each step's value is: the mean, max or p95 of the points in it.
     #[arg(long, default_value = "mean", value_name = "AGG")]
     aggregate: String,
@@ -46,11 +50,13 @@ pub fn run(args: &Args) -> ExitCode {
         let names: Vec<&str> = std::iter::once("auto").chain(ModelKind::ALL.iter().map(|k| k.label())).collect();
         return fail(format!("--model: \"{}\" is not one of {}", args.model, names.join(", ")));
     };
-    let aggregation = match args.aggregate.as_str() {
-        "mean" => Aggregation::Mean,
-        "max" => Aggregation::Max,
-        "p95" => Aggregation::P95,
-        other => return fail(format!("--aggregate: \"{other}\" is not one of mean, max, p95")),
+    let Some(aggregation) = Aggregation::parse(&args.aggregate) else {
+        return fail(format!("--aggregate: \"{}\" is not one of mean, max, p95", args.aggregate));
+    };
+    let step_ms = match args.step.as_deref().map(|s| (s, parse_duration_s(s))) {
+        None => None,
+        Some((_, Some(s))) if s >= 0.001 => Some((s * 1000.0).round() as i64),
+        Some((text, _)) => return fail(format!("--step: cannot read \"{text}\" as a duration (like 15m, 1h or 1d)")),
     };
     let bytes = match crate::read_export(&args.file) {
         Ok(b) => b,
@@ -83,7 +89,7 @@ pub fn run(args: &Args) -> ExitCode {
         return fail("no series to forecast".into());
     }
     let series = parsed.series.swap_remove(index);
-    let opts = ForecastOptions { model, horizon_ms: (horizon_s * 1000.0).round() as i64, aggregation, step_ms: None };
+    let opts = ForecastOptions { model, horizon_ms: (horizon_s * 1000.0).round() as i64, aggregation, step_ms };
     let result = match forecast(&series, &opts) {
         Ok(r) => r,
         Err(e) => return fail(e.to_string()),

@@ -34,6 +34,14 @@ pub struct Args {
     /// upper band; `runway` is the first time more than max instances are needed.
     #[arg(long, value_name = "DURATION")]
     horizon: Option<String>,
+    /// With --horizon: the step each metric is forecast on (e.g. 1h; default and at least: the
+    /// step the metrics are replayed on). Each forecast value holds over the data steps it covers.
+    #[arg(long, value_name = "DURATION", requires = "horizon")]
+    forecast_step: Option<String>,
+    /// With --horizon: what each forecast step's value is: the mean, max or p95 of the points in it
+    /// (max or p95 over a coarser --forecast-step: capacity for the peaks within each step).
+    #[arg(long, default_value = "mean", value_name = "AGG", requires = "horizon")]
+    aggregate: String,
     /// Print {"instances", "events", "summary", ...} as JSON.
     #[arg(long, conflicts_with = "csv")]
     json: bool,
@@ -130,12 +138,15 @@ pub fn run(args: &Args) -> ExitCode {
             Some(s) if s > 0.0 => (s * 1000.0) as i64,
             _ => return fail(format!("--horizon {h}: not a duration (e.g. 7d, 30d, 12h)")),
         };
-        let opts = ForecastOptions {
-            model: ModelChoice::Auto,
-            horizon_ms,
-            aggregation: Aggregation::Mean,
-            step_ms: Some(step),
+        let Some(aggregation) = Aggregation::parse(&args.aggregate) else {
+            return fail(format!("--aggregate {}: not one of mean, max, p95", args.aggregate));
         };
+        let forecast_step = match args.forecast_step.as_deref().map(|s| (s, parse_duration_s(s))) {
+            None => step,
+            Some((_, Some(s))) if s >= 0.001 => ((s * 1000.0).round() as i64).max(step),
+            Some((text, _)) => return fail(format!("--forecast-step {text}: not a duration (e.g. 15m, 1h, 1d)")),
+        };
+        let opts = ForecastOptions { model: ModelChoice::Auto, horizon_ms, aggregation, step_ms: Some(forecast_step) };
         for (m, s) in series.iter().enumerate() {
             if let Some(s) = s {
                 match forecast(s, &opts) {

@@ -43,6 +43,31 @@ fn json_has_one_entry_per_step_from_one_step_after_the_last_point() {
 }
 
 #[test]
+fn an_hourly_step_forecasts_the_hourly_peaks_of_five_minute_data() {
+    let path = nab("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv");
+    let run = |agg: &str| -> Value {
+        let p = path.to_str().unwrap();
+        let args = ["forecast", p, "--horizon", "1d", "--model", "seasonal-naive", "--step", "1h", "--aggregate", agg];
+        let out = headroom(&[&args[..], &["--json"]].concat());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (mean, max) = (run("mean"), run("max"));
+    let points = |v: &Value| -> Vec<f64> {
+        v["forecast"].as_array().unwrap().iter().map(|e| e["point"].as_f64().unwrap()).collect()
+    };
+    let (mean_points, max_points) = (points(&mean), points(&max));
+    assert_eq!((max["step_ms"].as_i64(), max_points.len()), (Some(3_600_000), 24));
+    // The next hour after the last point's, on the hour.
+    let first = chrono::DateTime::parse_from_rfc3339(max["forecast"][0]["timestamp"].as_str().unwrap()).unwrap();
+    let last = last_timestamp_ms(&path);
+    assert_eq!(first.timestamp_millis(), last - last.rem_euclid(3_600_000) + 3_600_000);
+    // Yesterday's hourly peaks, never below its hourly means, and above them somewhere.
+    assert!(max_points.iter().zip(&mean_points).all(|(x, m)| x >= m), "{max_points:?} vs {mean_points:?}");
+    assert!(max_points.iter().zip(&mean_points).any(|(x, m)| x > m));
+}
+
+#[test]
 fn auto_reports_every_model_and_finds_nyc_taxis_seasons() {
     let path = nab("realKnownCause/nyc_taxi.csv");
     let out = headroom(&["forecast", path.to_str().unwrap(), "--horizon", "7d", "--json"]);
@@ -90,6 +115,8 @@ fn bad_input_is_one_line_naming_the_file_and_a_non_zero_exit() {
         (vec![p, "--horizon", "1d", "--model", "prophet"], "\"prophet\" is not one of"),
         (vec![p, "--horizon", "1d", "--model", "exponential"], "needs every value above 0"),
         (vec![p, "--horizon", "1d", "--series", "nope"], "no series named \"nope\""),
+        (vec![p, "--horizon", "1d", "--step", "hourly"], "--step: cannot read \"hourly\" as a duration"),
+        (vec![p, "--horizon", "1d", "--aggregate", "median"], "\"median\" is not one of mean, max, p95"),
         (vec!["/nonexistent.csv", "--horizon", "1d"], "cannot read"),
     ] {
         let mut all = vec!["forecast"];

@@ -189,6 +189,27 @@ fn a_horizon_projects_the_policy_over_the_forecast() {
 }
 
 #[test]
+fn an_hourly_peak_forecast_needs_at_least_the_instances_of_an_hourly_mean_one() {
+    let run = |agg: &str| -> Value {
+        let file = nab("ec2_cpu_utilization_77c1ca.csv");
+        let pol = policy("seed.json");
+        let args = ["simulate", &file, "--policy", &pol, "--replicas", "4", "--horizon", "7d", "--forecast-step", "1h"];
+        let out = headroom(&[&args[..], &["--aggregate", agg, "--json"]].concat());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (mean, max) = (run("mean"), run("max"));
+    let peak = |v: &Value, k: &str| v["forecast"][k].as_u64().unwrap();
+    assert!(peak(&max, "peak_upper_95") > peak(&mean, "peak_upper_95"), "{} vs {}", max["forecast"], mean["forecast"]);
+    assert!(peak(&max, "peak") >= peak(&mean, "peak"));
+    // Without a horizon there is nothing to forecast: the forecast's options are refused.
+    let (file, pol) = (nab("ec2_cpu_utilization_77c1ca.csv"), policy("seed.json"));
+    let out = headroom(&["simulate", &file, "--policy", &pol, "--replicas", "4", "--aggregate", "max"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--horizon"));
+}
+
+#[test]
 fn a_horizon_that_is_not_a_duration_is_refused() {
     let out = headroom(&[
         "simulate",

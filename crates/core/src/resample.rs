@@ -42,6 +42,11 @@ impl Aggregation {
             Aggregation::P95 => "p95",
         }
     }
+
+    /// The aggregation named by its [`label`](Aggregation::label).
+    pub fn parse(label: &str) -> Option<Aggregation> {
+        [Aggregation::Mean, Aggregation::Max, Aggregation::P95].into_iter().find(|a| a.label() == label)
+    }
 }
 
 /// Why a series could not be regularised.

@@ -272,6 +272,24 @@ fn forecast_starts_one_step_after_the_last_point() {
     assert_ne!(max.point, mean.point);
 }
 
+#[test]
+fn a_step_finer_than_the_data_is_raised_to_the_series_own_and_said() {
+    let s = load("realKnownCause/nyc_taxi.csv");
+    let o = ForecastOptions {
+        model: ModelChoice::SeasonalNaive,
+        horizon_ms: DAY,
+        aggregation: Aggregation::Max,
+        step_ms: Some(15 * MIN),
+    };
+    let r = forecast(&s, &o).unwrap();
+    assert_eq!((r.step_ms, r.timestamps.len()), (30 * MIN, 48));
+    assert!(
+        r.notes.iter().any(|n| n.contains("own 30 min step") && n.contains("15 min step asked for")),
+        "{:?}",
+        r.notes
+    );
+}
+
 fn synthetic(values: Vec<f64>, step_ms: i64, unit: Option<&str>) -> Series {
     Series {
         name: "synthetic".into(),

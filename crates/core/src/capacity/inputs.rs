@@ -9,9 +9,11 @@
 //! - Response times are converted to seconds from the series' unit; without one, from its name
 //!   (`…_ms`, `…millis…`, `…seconds…`), else from its size (a median above 20 reads as
 //!   milliseconds: 20 s is not a plausible response time); the note says which was assumed.
-//! - A forecast per metric (point and 95 % upper, on the same step, starting one step after that
-//!   metric's last point) is laid on the grid that continues the history; a metric whose forecast
-//!   ends early holds its last forecast value.
+//! - A forecast per metric (point and 95 % upper, starting one step after that metric's last
+//!   point) is laid on the grid that continues the history. A forecast on a coarser step than the
+//!   grid's (an hourly max over 5-minute data) holds each of its values over the grid steps it
+//!   covers; forecast values falling in one grid step are averaged, as the history is; a metric
+//!   whose forecast ends early holds its last forecast value.
 
 use crate::capacity::policy::Metric;
 use crate::capacity::replay::{ForecastInputs, HistoryInstances, MetricColumns, ReplayInputs};
@@ -36,10 +38,10 @@ pub enum InputsError {
     Resample { name: String, source: ResampleError },
 }
 
-/// A forecast of one metric, on the history's step.
+/// A forecast of one metric, on a regular step of its own (the history's, or coarser).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForecastColumn<'a> {
-    /// Starting one step after the metric's last point.
+    /// Starting one step after the metric's last point, then every step.
     pub timestamps: &'a [i64],
     pub point: &'a [f64],
     /// Upper end of the 95 % interval.
@@ -96,15 +98,18 @@ pub fn common_step(sources: &Sources) -> Option<i64> {
     sources.series.iter().flatten().filter_map(|s| s.stats().map(|st| st.step_ms.max(1))).max()
 }
 
-/// Puts `values` (on `times`, a regular grid of `step`) onto `grid_start + k·step` for `len`
-/// steps, holding the previous value where it has none. Returns the column and how many steps
+/// Puts `values` (at `times`) onto `grid_start + k·step` for `len` steps: the mean of the values
+/// falling in a step, else the previous step's value held. Returns the column and how many steps
 /// were filled in.
 fn lay(times: &[i64], values: &[f64], grid_start: i64, step: i64, len: usize) -> (Vec<f64>, usize) {
     let mut out = vec![f64::NAN; len];
+    let mut count = vec![0u32; len];
     for (&t, &v) in times.iter().zip(values) {
         let k = (t - grid_start).div_euclid(step);
         if v.is_finite() && (0..len as i64).contains(&k) {
-            out[k as usize] = v;
+            let k = k as usize;
+            count[k] += 1;
+            out[k] = if count[k] == 1 { v } else { out[k] + (v - out[k]) / f64::from(count[k]) };
         }
     }
     let first = out.iter().copied().find(|v| v.is_finite()).unwrap_or(0.0);
@@ -177,10 +182,13 @@ pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, 
         }
         metrics.set(m, col);
     }
-    // The forecast continues the grid; its length is the longest forecast given.
+    // The forecast continues the grid to the end of the longest forecast given (its last value
+    // covers one of its own steps).
     let horizon = sources.forecasts.iter().flatten().map(|f| {
-        let first = f.timestamps.first().copied().unwrap_or(end + step);
-        ((first + step * f.timestamps.len() as i64 - (end + step)) / step).max(0) as usize
+        let (Some(&first), Some(&last)) = (f.timestamps.first(), f.timestamps.last()) else { return 0 };
+        let own = f.timestamps.get(1).map_or(step, |&second| second - first).max(1);
+        let covered = last.saturating_add(own) - (end + step);
+        usize::try_from((covered + step - 1).div_euclid(step)).unwrap_or(0)
     });
     let horizon = horizon.max().unwrap_or(0);
     let forecast = (horizon > 0).then(|| {
@@ -269,6 +277,40 @@ mod tests {
         assert_eq!(fc.upper.cpu, Some(vec![31.0, 32.0, 33.0]));
         // Latency has no forecast of its own: it holds its last value.
         assert_eq!(fc.point.response_time, Some(vec![1.5, 1.5, 1.5]));
+    }
+
+    #[test]
+    fn an_hourly_forecast_holds_each_value_over_the_five_minute_steps_of_its_hour() {
+        const MIN: i64 = 60_000;
+        let cpu = series("cpu", Some("%"), 5 * MIN, &[40.0; 24], 0);
+        // The history ends at 1:55; an hourly forecast starts at 2:00 for two hours.
+        let ts = [120 * MIN, 180 * MIN];
+        let f = ForecastColumn { timestamps: &ts, point: &[70.0, 90.0], upper: &[80.0, 99.0] };
+        let sources = Sources { series: [Some(&cpu), None, None, None], forecasts: [Some(f), None, None, None] };
+        let a = align(&sources, HistoryInstances::Constant(1)).unwrap();
+        assert_eq!(a.step_ms, 5 * MIN);
+        let fc = a.inputs.forecast.unwrap();
+        assert_eq!(fc.timestamps.len(), 24, "two hours of 5-minute steps");
+        assert_eq!(fc.timestamps[0], 120 * MIN);
+        let want: Vec<f64> = [70.0; 12].into_iter().chain([90.0; 12]).collect();
+        assert_eq!(fc.point.cpu, Some(want));
+        assert_eq!(fc.upper.cpu.as_ref().map(|u| (u[11], u[12], u[23])), Some((80.0, 99.0, 99.0)));
+    }
+
+    #[test]
+    fn forecast_values_sharing_a_grid_step_are_averaged() {
+        // Memory every 10 minutes makes the grid 10 minutes; CPU's 5-minute forecast has two
+        // values in each of its steps.
+        let cpu = series("cpu", None, 300_000, &[10.0, 20.0, 30.0, 40.0], 0);
+        let mem = series("mem", None, 600_000, &[50.0, 50.0], 0);
+        let ts = [1_200_000, 1_500_000, 1_800_000, 2_100_000];
+        let f = ForecastColumn { timestamps: &ts, point: &[10.0, 30.0, 50.0, 70.0], upper: &[11.0, 31.0, 51.0, 71.0] };
+        let sources = Sources { series: [Some(&cpu), Some(&mem), None, None], forecasts: [Some(f), None, None, None] };
+        let a = align(&sources, HistoryInstances::Constant(1)).unwrap();
+        assert_eq!(a.step_ms, 600_000);
+        let fc = a.inputs.forecast.unwrap();
+        assert_eq!(fc.timestamps, vec![1_200_000, 1_800_000]);
+        assert_eq!(fc.point.cpu, Some(vec![20.0, 60.0]));
     }
 
     #[test]

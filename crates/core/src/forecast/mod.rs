@@ -262,7 +262,9 @@ fn build(kind: ModelKind, seasons: &[Season], step_ms: i64) -> Box<dyn Model> {
 pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResult, ForecastError> {
     let name = || series.name.clone();
     let own_step = series.stats().map_or(0, |s| s.step_ms);
-    let step_ms = opts.step_ms.unwrap_or(own_step);
+    // A forecast is never finer than its data: a step below the series' own is raised to it.
+    let raised = opts.step_ms.filter(|&s| s > 0 && s < own_step);
+    let step_ms = opts.step_ms.map_or(own_step, |s| s.max(own_step));
     if series.values.iter().all(|v| !v.is_finite()) {
         return Err(ForecastError::NoValues { series: name() });
     }
@@ -290,6 +292,13 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
         });
     }
     let mut notes = Vec::new();
+    if let Some(asked) = raised {
+        notes.push(format!(
+            "forecast on the series' own {} step: the {} step asked for is finer than its data",
+            human_duration(step_ms),
+            human_duration(asked)
+        ));
+    }
     if prep.filled > 0 {
         notes.push(format!(
             "{} empty {} steps filled by linear interpolation for fitting",
