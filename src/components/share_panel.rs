@@ -135,22 +135,21 @@ pub fn SharePanel(
                 </label>
                 <span class="muted" role="status" data-testid="share-status">{move || copied.get()}</span>
             </div>
-            <div class="field-row">
-                <div class="field">
-                    <label for="export-format">"Export as"</label>
-                    <select id="export-format" data-testid="export-format" on:change=on_format
-                        prop:value=move || format.get().name()>
-                        <option value="hpa">"Kubernetes HPA (autoscaling/v2)"</option>
-                        <option value="keda">"KEDA ScaledObject"</option>
-                        <option value="aws">"AWS put-scaling-policy JSON"</option>
-                        <option value="json">"Headroom policy JSON"</option>
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="export-name">"Workload name"</label>
-                    <input id="export-name" class="field-number wide" prop:value=move || name.get()
-                        on:input=move |ev| name.set(event_target_value(&ev)) />
-                </div>
+            // Each on a row of its own: the formats' names are read in full, even 390 px wide.
+            <div class="field">
+                <label for="export-format">"Export as"</label>
+                <select id="export-format" data-testid="export-format" on:change=on_format
+                    prop:value=move || format.get().name()>
+                    <option value="hpa">"Kubernetes HPA (autoscaling/v2)"</option>
+                    <option value="keda">"KEDA ScaledObject"</option>
+                    <option value="aws">"AWS put-scaling-policy JSON"</option>
+                    <option value="json">"Headroom policy JSON"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="export-name">"Workload name"</label>
+                <input id="export-name" class="field-number wide" prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev)) />
             </div>
             {move || exported.with(|x| (!x.notes.is_empty()).then(|| view! {
                 <ul class="notes muted" data-testid="export-notes">{x.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
