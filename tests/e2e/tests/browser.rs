@@ -556,6 +556,57 @@ async fn choosing_a_model_refits_the_forecast_with_it() {
     b.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_hourly_max_forecast_follows_the_peaks_of_five_minute_data() {
+    let b = Browser::start().await;
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    let choose = |testid: &'static str, value: &'static str| {
+        let b = &b;
+        async move {
+            b.js(
+                "const s = document.querySelector(`[data-testid=${arguments[0]}]`); s.value = arguments[1]; s.dispatchEvent(new Event('change'))",
+                vec![json!(testid), json!(value)],
+            )
+            .await;
+        }
+    };
+    // The forecast's points as drawn, once they are `step_ms` apart and named after `model`.
+    let forecast = |step_ms: i64, model: &'static str, not: serde_json::Value| {
+        let b = &b;
+        async move {
+            b.eventually(
+                "the forecast on its step",
+                "const el = document.querySelector('[data-testid=series-chart]'); \
+                 const c = el && echarts.getInstanceByDom(el); if (!c) return null; \
+                 const f = c.getOption().series.find(s => s.id === 'forecast'); \
+                 if (!f || f.name !== `forecast (${arguments[1]})` || f.data.length < 2) return null; \
+                 const pts = Array.from(f.data, p => p[1]); \
+                 return f.data[1][0] - f.data[0][0] === arguments[0] && JSON.stringify(pts) !== JSON.stringify(arguments[2]) ? pts : null",
+                vec![json!(step_ms), json!(model), not],
+            )
+            .await
+        }
+    };
+    choose("forecast-model", "seasonal-naive").await;
+    choose("forecast-step", "1h").await;
+    let mean = forecast(3_600_000, "seasonal-naive", json!(null)).await;
+    choose("forecast-aggregation", "max").await;
+    let max = forecast(3_600_000, "seasonal-naive", mean.clone()).await;
+    let points =
+        |v: serde_json::Value| -> Vec<f64> { v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let (mean, max) = (points(mean), points(max));
+    // 14 days of hours; each hour's peak at or above its mean, above it somewhere.
+    assert_eq!((mean.len(), max.len()), (14 * 24, 14 * 24));
+    assert!(
+        max.iter().zip(&mean).all(|(x, m)| x >= m) && max.iter().zip(&mean).any(|(x, m)| x > m),
+        "{max:?} vs {mean:?}"
+    );
+    let hint = b.js("return document.querySelector('[data-testid=aggregation-hint]').textContent", vec![]).await;
+    assert!(hint.as_str().unwrap().contains("the max of each hour"), "{hint}");
+    b.close().await;
+}
+
 /// The workbench with the sample loaded, at a size and in a theme, as a screenshot of the whole
 /// page (the window is made as tall as the page).
 async fn workbench_screenshot(b: &Browser, width: u32, name: &str) {
