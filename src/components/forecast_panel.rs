@@ -74,7 +74,7 @@ impl ForecastStep {
     fn each(self) -> &'static str {
         match self {
             ForecastStep::Own => "each step of the data",
-            ForecastStep::QuarterHour => "each 15 minutes",
+            ForecastStep::QuarterHour => "each 15-minute step",
             ForecastStep::Hour => "each hour",
             ForecastStep::Day => "each day",
         }
@@ -89,12 +89,12 @@ pub fn aggregation_hint(step: ForecastStep, aggregation: Aggregation) -> String 
             .to_string(),
         (_, Aggregation::Mean) => format!(
             "The forecast follows the average of {}; max or p95 plans for the peaks within it. \
-             A step no longer than a series' own is forecast on its own.",
+             A series whose own step is as long is forecast on its own.",
             step.each()
         ),
         (_, _) => format!(
             "The forecast follows the {} of {}, and the replay holds that value over all of it: \
-             capacity for the peaks, not the average. A step no longer than a series' own is forecast on its own.",
+             capacity for the peaks, not the average. A series whose own step is as long is forecast on its own.",
             aggregation.label(),
             step.each()
         ),
@@ -196,8 +196,15 @@ pub fn BacktestTable(
                 } else {
                     format!("seasons: {}", f.seasons.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))
                 };
+                let step = format!(
+                    "{} steps, each the {} of its readings",
+                    headroom_core::time::human_duration(f.step_ms),
+                    f.aggregation.label()
+                );
                 view! {
-                    <p class="muted">{format!("{} · {} · rolling-origin backtest on this series", model_name(f.model), seasons)}</p>
+                    <p class="muted" data-testid="forecast-summary">
+                        {format!("{} · {} · {} · rolling-origin backtest on this series", model_name(f.model), seasons, step)}
+                    </p>
                     {flags.into_iter().map(|m| view! { <p class="flag" data-testid="forecast-flag">{m}</p> }).collect_view()}
                     <div class="table-scroll">
                         <table data-testid="backtest-table">

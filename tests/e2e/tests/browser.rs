@@ -604,6 +604,8 @@ async fn an_hourly_max_forecast_follows_the_peaks_of_five_minute_data() {
     );
     let hint = b.js("return document.querySelector('[data-testid=aggregation-hint]').textContent", vec![]).await;
     assert!(hint.as_str().unwrap().contains("the max of each hour"), "{hint}");
+    let summary = b.js("return document.querySelector('[data-testid=forecast-summary]').textContent", vec![]).await;
+    assert!(summary.as_str().unwrap().contains("1 h steps, each the max of its readings"), "{summary}");
     b.close().await;
 }
 
