@@ -196,12 +196,15 @@ pub fn App() -> impl IntoView {
         let s = settings.get();
         let jobs: Vec<(Metric, headroom_core::Series)> = files
             .with(|fs| mapping.with(|mp| mp.iter().filter_map(|(m, r)| r.find(fs).map(|s| (*m, s.clone()))).collect()));
+        // A chosen step is raised to the longest of the mapped series' steps, the step the replay
+        // runs on (as `headroom simulate --forecast-step` does): a forecast finer than the replay
+        // would be averaged back onto it, peaks and all.
+        let replay_step = jobs.iter().filter_map(|(_, s)| s.stats().map(|st| st.step_ms)).max().unwrap_or(0);
         let options = ForecastOptions {
             model: s.model,
             horizon_ms: (s.horizon_days * 86_400_000.0) as i64,
             aggregation: s.aggregation,
-            // Raised to a series' own step where that is longer (the forecast's notes say so).
-            step_ms: s.step.ms(),
+            step_ms: s.step.ms().map(|chosen| chosen.max(replay_step)),
         };
         forecasts.update(|f| f.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));
         forecast_status.update(|st| st.retain(|m, _| jobs.iter().any(|(j, _)| j == m)));

@@ -89,12 +89,12 @@ pub fn aggregation_hint(step: ForecastStep, aggregation: Aggregation) -> String 
             .to_string(),
         (_, Aggregation::Mean) => format!(
             "The forecast follows the average of {}; max or p95 plans for the peaks within it. \
-             A series whose own step is as long is forecast on its own.",
+             Series exported at a longer step are forecast on the longest of theirs.",
             step.each()
         ),
         (_, _) => format!(
             "The forecast follows the {} of {}, and the replay holds that value over all of it: \
-             capacity for the peaks, not the average. A series whose own step is as long is forecast on its own.",
+             capacity for the peaks, not the average. Series exported at a longer step are forecast on the longest of theirs.",
             aggregation.label(),
             step.each()
         ),

@@ -91,6 +91,7 @@ pub fn prepare(
         sources.series[i] = Some(series);
         sources.forecasts[i] = forecasts.get(&m).map(|f| ForecastColumn {
             timestamps: &f.timestamps,
+            step_ms: f.step_ms,
             point: &f.point,
             upper: &f.upper_95,
         });

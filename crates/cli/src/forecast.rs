@@ -56,7 +56,10 @@ pub fn run(args: &Args) -> ExitCode {
     let step_ms = match args.step.as_deref().map(|s| (s, parse_duration_s(s))) {
         None => None,
         Some((_, Some(s))) if s >= 0.001 => Some((s * 1000.0).round() as i64),
-        Some((text, _)) => return fail(format!("--step: cannot read \"{text}\" as a duration (like 15m, 1h or 1d)")),
+        Some((text, Some(_))) => return fail(format!("--step: \"{text}\" is not a positive duration")),
+        Some((text, None)) => {
+            return fail(format!("--step: cannot read \"{text}\" as a duration (like 15m, 1h or 1d)"))
+        }
     };
     let bytes = match crate::read_export(&args.file) {
         Ok(b) => b,

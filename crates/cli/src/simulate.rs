@@ -143,8 +143,18 @@ pub fn run(args: &Args) -> ExitCode {
         };
         let forecast_step = match args.forecast_step.as_deref().map(|s| (s, parse_duration_s(s))) {
             None => step,
-            Some((_, Some(s))) if s >= 0.001 => ((s * 1000.0).round() as i64).max(step),
-            Some((text, _)) => return fail(format!("--forecast-step {text}: not a duration (e.g. 15m, 1h, 1d)")),
+            Some((text, Some(s))) if s >= 0.001 => {
+                let asked = (s * 1000.0).round() as i64;
+                if asked < step {
+                    eprintln!(
+                        "note: --forecast-step {text} is finer than the {} step the metrics are replayed on; forecasting on that",
+                        human_duration(step)
+                    );
+                }
+                asked.max(step)
+            }
+            Some((text, Some(_))) => return fail(format!("--forecast-step {text}: not a positive duration")),
+            Some((text, None)) => return fail(format!("--forecast-step {text}: not a duration (e.g. 15m, 1h, 1d)")),
         };
         let opts = ForecastOptions { model: ModelChoice::Auto, horizon_ms, aggregation, step_ms: Some(forecast_step) };
         for (m, s) in series.iter().enumerate() {
@@ -158,7 +168,12 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let mut columns: [Option<ForecastColumn>; 4] = Default::default();
     for (slot, f) in columns.iter_mut().zip(&forecasts) {
-        *slot = f.as_ref().map(|f| ForecastColumn { timestamps: &f.timestamps, point: &f.point, upper: &f.upper_95 });
+        *slot = f.as_ref().map(|f| ForecastColumn {
+            timestamps: &f.timestamps,
+            step_ms: f.step_ms,
+            point: &f.point,
+            upper: &f.upper_95,
+        });
     }
     let aligned = match align(&Sources { series, forecasts: columns }, HistoryInstances::Constant(args.replicas)) {
         Ok(a) => a,

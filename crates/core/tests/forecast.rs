@@ -273,6 +273,44 @@ fn forecast_starts_one_step_after_the_last_point() {
 }
 
 #[test]
+fn an_hour_the_export_ends_partway_through_is_forecast_not_read() {
+    // Five days of 5-minute readings, peaking at 90 in the last minutes of every hour.
+    let day = |n: usize| -> Series {
+        let start = 472_222 * HOUR; // on the hour
+        Series {
+            name: "cpu".into(),
+            unit: Some("%".into()),
+            kind: SeriesKind::Cpu,
+            timestamps: (0..n as i64).map(|i| start + i * 5 * MIN).collect(),
+            values: (0..n).map(|i| if i % 12 >= 10 { 90.0 } else { 30.0 }).collect(),
+        }
+    };
+    let hourly_max = ForecastOptions {
+        model: ModelChoice::SeasonalNaive,
+        horizon_ms: DAY,
+        aggregation: Aggregation::Max,
+        step_ms: Some(HOUR),
+    };
+    // Ending at :55, every hour is whole: the forecast starts at the next hour.
+    let whole = day(5 * 288);
+    let r = forecast(&whole, &hourly_max).unwrap();
+    assert_eq!(r.timestamps[0], whole.timestamps.last().unwrap() + 5 * MIN);
+    assert!(r.notes.iter().all(|n| !n.contains("only in part")), "{:?}", r.notes);
+    assert!(r.point.iter().all(|&p| p == 90.0), "{:?}", r.point);
+    // Ending at :20, the last hour's readings so far peak at 30: it is forecast (at 90), not read.
+    let cut = day(5 * 288 - 7);
+    let r = forecast(&cut, &hourly_max).unwrap();
+    let last = *cut.timestamps.last().unwrap();
+    assert_eq!(r.timestamps[0], last - last.rem_euclid(HOUR));
+    assert!(
+        r.notes.iter().any(|n| n.contains("the last 1 h step, which the data covers only in part")),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.point.iter().all(|&p| p == 90.0), "{:?}", r.point);
+}
+
+#[test]
 fn a_step_finer_than_the_data_is_raised_to_the_series_own_and_said() {
     let s = load("realKnownCause/nyc_taxi.csv");
     let o = ForecastOptions {

@@ -43,6 +43,8 @@ pub enum InputsError {
 pub struct ForecastColumn<'a> {
     /// Starting one step after the metric's last point, then every step.
     pub timestamps: &'a [i64],
+    /// The forecast's own step: its last value covers this long.
+    pub step_ms: i64,
     pub point: &'a [f64],
     /// Upper end of the 95 % interval.
     pub upper: &'a [f64],
@@ -185,9 +187,8 @@ pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, 
     // The forecast continues the grid to the end of the longest forecast given (its last value
     // covers one of its own steps).
     let horizon = sources.forecasts.iter().flatten().map(|f| {
-        let (Some(&first), Some(&last)) = (f.timestamps.first(), f.timestamps.last()) else { return 0 };
-        let own = f.timestamps.get(1).map_or(step, |&second| second - first).max(1);
-        let covered = last.saturating_add(own) - (end + step);
+        let Some(&last) = f.timestamps.last() else { return 0 };
+        let covered = last.saturating_add(f.step_ms.max(1)) - (end + step);
         usize::try_from((covered + step - 1).div_euclid(step)).unwrap_or(0)
     });
     let horizon = horizon.max().unwrap_or(0);
@@ -268,7 +269,8 @@ mod tests {
         let cpu = series("cpu", None, 60_000, &[10.0, 20.0], 0);
         let lat = series("lat", Some("s"), 60_000, &[1.0, 1.5], 0);
         let ts = [120_000, 180_000, 240_000];
-        let f = ForecastColumn { timestamps: &ts, point: &[21.0, 22.0, 23.0], upper: &[31.0, 32.0, 33.0] };
+        let f =
+            ForecastColumn { timestamps: &ts, step_ms: 60_000, point: &[21.0, 22.0, 23.0], upper: &[31.0, 32.0, 33.0] };
         let sources = Sources { series: [Some(&cpu), None, Some(&lat), None], forecasts: [Some(f), None, None, None] };
         let a = align(&sources, HistoryInstances::Constant(1)).unwrap();
         let fc = a.inputs.forecast.unwrap();
@@ -285,7 +287,7 @@ mod tests {
         let cpu = series("cpu", Some("%"), 5 * MIN, &[40.0; 24], 0);
         // The history ends at 1:55; an hourly forecast starts at 2:00 for two hours.
         let ts = [120 * MIN, 180 * MIN];
-        let f = ForecastColumn { timestamps: &ts, point: &[70.0, 90.0], upper: &[80.0, 99.0] };
+        let f = ForecastColumn { timestamps: &ts, step_ms: 60 * MIN, point: &[70.0, 90.0], upper: &[80.0, 99.0] };
         let sources = Sources { series: [Some(&cpu), None, None, None], forecasts: [Some(f), None, None, None] };
         let a = align(&sources, HistoryInstances::Constant(1)).unwrap();
         assert_eq!(a.step_ms, 5 * MIN);
@@ -298,13 +300,33 @@ mod tests {
     }
 
     #[test]
+    fn a_one_step_daily_forecast_covers_its_whole_day() {
+        const MIN: i64 = 60_000;
+        // History to 14:20; one daily value for the next day: the replay runs to its end.
+        let cpu = series("cpu", None, 5 * MIN, &[40.0; 173], 0);
+        let ts = [1_440 * MIN];
+        let f = ForecastColumn { timestamps: &ts, step_ms: 1_440 * MIN, point: &[60.0], upper: &[70.0] };
+        let sources = Sources { series: [Some(&cpu), None, None, None], forecasts: [Some(f), None, None, None] };
+        let fc = align(&sources, HistoryInstances::Constant(1)).unwrap().inputs.forecast.unwrap();
+        assert_eq!(fc.timestamps.first(), Some(&(865 * MIN)));
+        assert_eq!(fc.timestamps.last(), Some(&(2_875 * MIN)), "to the day's last 5 minutes");
+        // The evening before the forecast's first day holds its value too (nothing else to hold).
+        assert!(fc.point.cpu.unwrap().iter().all(|&v| v == 60.0));
+    }
+
+    #[test]
     fn forecast_values_sharing_a_grid_step_are_averaged() {
         // Memory every 10 minutes makes the grid 10 minutes; CPU's 5-minute forecast has two
         // values in each of its steps.
         let cpu = series("cpu", None, 300_000, &[10.0, 20.0, 30.0, 40.0], 0);
         let mem = series("mem", None, 600_000, &[50.0, 50.0], 0);
         let ts = [1_200_000, 1_500_000, 1_800_000, 2_100_000];
-        let f = ForecastColumn { timestamps: &ts, point: &[10.0, 30.0, 50.0, 70.0], upper: &[11.0, 31.0, 51.0, 71.0] };
+        let f = ForecastColumn {
+            timestamps: &ts,
+            step_ms: 300_000,
+            point: &[10.0, 30.0, 50.0, 70.0],
+            upper: &[11.0, 31.0, 51.0, 71.0],
+        };
         let sources = Sources { series: [Some(&cpu), Some(&mem), None, None], forecasts: [Some(f), None, None, None] };
         let a = align(&sources, HistoryInstances::Constant(1)).unwrap();
         assert_eq!(a.step_ms, 600_000);

@@ -32,7 +32,7 @@ fn quantile(v: &mut [f64], q: f64) -> Option<f64> {
 }
 
 /// Replaces the bands of `pred` by the backtest's error percentiles (`errors[i]`: absolute errors
-/// `i + 1` steps ahead, see `backtest::errors_by_lead`). Leaves `pred` as it is and returns false
+/// `i + 1` steps ahead, see `backtest::errors_by_lead`), widened by [`held_out_factor`]. Leaves `pred` as it is and returns false
 /// when a block holds fewer than [`MIN_ERRORS`] errors or any is not finite.
 pub(crate) fn apply(pred: &mut Prediction, errors: &[Vec<f64>]) -> bool {
     let window = errors.len();
@@ -90,7 +90,7 @@ fn held_out_factor(errors: &[Vec<f64>], blocks: usize, level: f64) -> f64 {
                 ratios.push(if e == 0.0 {
                     0.0
                 } else if q > 0.0 {
-                    e / q
+                    (e / q).min(FACTOR_RANGE.1)
                 } else {
                     FACTOR_RANGE.1
                 });
@@ -138,9 +138,14 @@ mod tests {
         // Without the fifth origin the 95th percentile is about 1.2; the fifth needs 3.4× that:
         // capped at the most the bands may widen.
         assert_eq!(k95, FACTOR_RANGE.1);
-        // Origins that erred alike need no widening.
-        let alike = vec![vec![1.0, 2.0, 3.0, 4.0, 5.0]; 24];
-        assert_eq!(held_out_factor(&alike, 4, 0.8), 1.0);
+        // One origin 1.5× the others: the 95 % bands widen by that, the 80 % ones not at all.
+        let errors: Vec<Vec<f64>> = (0..24).map(|i| vec![1.0, 1.0, 1.0, 1.0, 1.5 + 0.001 * i as f64]).collect();
+        let k95 = held_out_factor(&errors, 1, 0.95);
+        assert!((1.5..1.53).contains(&k95), "{k95}");
+        assert_eq!(held_out_factor(&errors, 1, 0.8), 1.0);
+        // Origins that erred alike (each the same errors, at other leads) need next to none.
+        let alike: Vec<Vec<f64>> = (0..24).map(|i| (0..5).map(|j| f64::from((i + j) % 5 + 1)).collect()).collect();
+        assert!(held_out_factor(&alike, 1, 0.95) < 1.3, "{}", held_out_factor(&alike, 1, 0.95));
         // Too few origins to leave one out: as measured.
         assert_eq!(held_out_factor(&vec![vec![1.0, 9.0]; 24], 1, 0.95), 1.0);
     }

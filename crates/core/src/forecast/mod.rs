@@ -198,8 +198,9 @@ pub struct ForecastResult {
     pub model: ModelKind,
     pub step_ms: i64,
     pub aggregation: Aggregation,
-    /// One per forecast step: one step after the last history point (on the series' own step) or
-    /// after the last bin with a value (on a chosen step), then every step.
+    /// One per forecast step: one step after the last history point (on the series' own step) or,
+    /// on a longer step, one step after the last whole bin (the bin the export ends partway
+    /// through is forecast, not read), then every step.
     pub timestamps: Vec<i64>,
     pub point: Vec<f64>,
     pub lower_80: Vec<f64>,
@@ -281,7 +282,7 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
         });
     }
     let h = usize::try_from(opts.horizon_ms / step_ms).unwrap_or(1);
-    let prep = prepare::prepare(series, step_ms, opts.aggregation)?;
+    let prep = prepare::prepare(series, step_ms, own_step, opts.aggregation)?;
     let y = &prep.values;
     if y.len() < MIN_POINTS {
         return Err(ForecastError::TooShort {
@@ -297,6 +298,12 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
             "forecast on the series' own {} step: the {} step asked for is finer than its data",
             human_duration(step_ms),
             human_duration(asked)
+        ));
+    }
+    if prep.partial.1 {
+        notes.push(format!(
+            "the last {} step, which the data covers only in part, is forecast rather than read",
+            human_duration(step_ms)
         ));
     }
     if prep.filled > 0 {

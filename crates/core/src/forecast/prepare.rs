@@ -4,6 +4,9 @@
 //! max or p95 per bin). Bins without a value before the first and after the last value are
 //! trimmed; the ones in between are filled by linear interpolation between their neighbours, for
 //! fitting only (their count is reported), so a gap neither breaks a season nor counts as zero.
+//! On a step longer than the data's, a first or last bin the export covers only in part (it ends
+//! at 14:22: the 14:00 hour holds five readings of twelve) is left out: its max or p95 would be
+//! too low, and a seasonal model would copy it forward. The forecast then starts at that bin.
 
 use crate::resample::{regularise, Aggregation};
 use crate::series::Series;
@@ -14,20 +17,44 @@ use super::ForecastError;
 pub(crate) struct Prepared {
     /// One value per step, oldest first.
     pub values: Vec<f64>,
-    /// The start of the last bin with a value.
+    /// The start of the last bin kept.
     pub last_bin_ms: i64,
     /// Bins filled by interpolation.
     pub filled: usize,
+    /// On a step longer than the data's: the first and last bins left out because the export
+    /// starts or ends partway through them (their max or p95 would be of a part of the step).
+    pub partial: (bool, bool),
 }
 
-pub(crate) fn prepare(series: &Series, step_ms: i64, agg: Aggregation) -> Result<Prepared, ForecastError> {
+/// `series` on `step_ms` by `agg`; `own_step_ms` is the series' own step. On a longer step than its
+/// own, a first or last bin the export covers only in part is left out (when two bins remain).
+pub(crate) fn prepare(
+    series: &Series,
+    step_ms: i64,
+    own_step_ms: i64,
+    agg: Aggregation,
+) -> Result<Prepared, ForecastError> {
     let grid = regularise(series, step_ms, agg)
         .map_err(|source| ForecastError::Resample { series: series.name.clone(), source })?;
     let first = grid.values.iter().position(|v| v.is_finite());
     let last = grid.values.iter().rposition(|v| v.is_finite());
-    let (Some(first), Some(last)) = (first, last) else {
+    let (Some(mut first), Some(mut last)) = (first, last) else {
         return Err(ForecastError::NoValues { series: series.name.clone() });
     };
+    let mut partial = (false, false);
+    if step_ms > own_step_ms && own_step_ms > 0 {
+        let finite = || series.timestamps.iter().zip(&series.values).filter(|(_, v)| v.is_finite()).map(|(t, _)| *t);
+        let (t_first, t_last) = (finite().min().unwrap_or(0), finite().max().unwrap_or(0));
+        // A reading one own step earlier (later) would still fall in the first (last) bin.
+        if last > first + 1 && t_first.saturating_sub(own_step_ms) >= grid.timestamps[first] {
+            first += 1;
+            partial.0 = true;
+        }
+        if last > first + 1 && t_last.saturating_add(own_step_ms) < grid.timestamps[last].saturating_add(step_ms) {
+            last -= 1;
+            partial.1 = true;
+        }
+    }
     let mut values = grid.values[first..=last].to_vec();
     let mut filled = 0;
     let mut prev = 0; // index of the last finite value; values[0] is finite
@@ -43,5 +70,5 @@ pub(crate) fn prepare(series: &Series, step_ms: i64, agg: Aggregation) -> Result
             prev = i;
         }
     }
-    Ok(Prepared { values, last_bin_ms: grid.timestamps[last], filled })
+    Ok(Prepared { values, last_bin_ms: grid.timestamps[last], filled, partial })
 }
