@@ -76,7 +76,7 @@ impl ForecastStep {
             ForecastStep::Own => "each step of the data",
             ForecastStep::QuarterHour => "each 15-minute step",
             ForecastStep::Hour => "each hour",
-            ForecastStep::Day => "each day",
+            ForecastStep::Day => "each day (UTC)",
         }
     }
 }
