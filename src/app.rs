@@ -199,7 +199,7 @@ pub fn App() -> impl IntoView {
         // A chosen step is raised to the longest of the mapped series' steps, the step the replay
         // runs on (as `headroom simulate --forecast-step` does): a forecast finer than the replay
         // would be averaged back onto it, peaks and all.
-        let replay_step = jobs.iter().filter_map(|(_, s)| s.stats().map(|st| st.step_ms)).max().unwrap_or(0);
+        let replay_step = headroom_core::capacity::inputs::common_step(jobs.iter().map(|(_, s)| s)).unwrap_or(0);
         let options = ForecastOptions {
             model: s.model,
             horizon_ms: (s.horizon_days * 86_400_000.0) as i64,

@@ -70,6 +70,16 @@ impl ForecastStep {
         }
     }
 
+    /// The choice as the select offers it.
+    fn label(self) -> &'static str {
+        match self {
+            ForecastStep::Own => "the data's own step",
+            ForecastStep::QuarterHour => "15-minute steps",
+            ForecastStep::Hour => "hourly steps",
+            ForecastStep::Day => "daily steps",
+        }
+    }
+
     /// What one step is, in a sentence ("each hour").
     fn each(self) -> &'static str {
         match self {
@@ -156,10 +166,7 @@ pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
             <label for="forecast-step">"Forecast on"</label>
             <select id="forecast-step" data-testid="forecast-step" on:change=on_step
                 prop:value=move || settings.get().step.id()>
-                <option value="own">"the data's own step"</option>
-                <option value="15m">"15-minute steps"</option>
-                <option value="1h">"hourly steps"</option>
-                <option value="1d">"daily steps"</option>
+                {ForecastStep::ALL.into_iter().map(|s| view! { <option value=s.id()>{s.label()}</option> }).collect_view()}
             </select>
         </div>
         <div class="field">

@@ -53,13 +53,9 @@ pub fn run(args: &Args) -> ExitCode {
     let Some(aggregation) = Aggregation::parse(&args.aggregate) else {
         return fail(format!("--aggregate: \"{}\" is not one of mean, max, p95", args.aggregate));
     };
-    let step_ms = match args.step.as_deref().map(|s| (s, parse_duration_s(s))) {
-        None => None,
-        Some((_, Some(s))) if s >= 0.001 => Some((s * 1000.0).round() as i64),
-        Some((text, Some(_))) => return fail(format!("--step: \"{text}\" is not a positive duration")),
-        Some((text, None)) => {
-            return fail(format!("--step: cannot read \"{text}\" as a duration (like 15m, 1h or 1d)"))
-        }
+    let step_ms = match args.step.as_deref().map(|s| crate::step_ms("--step", s)).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
     };
     let bytes = match crate::read_export(&args.file) {
         Ok(b) => b,

@@ -47,6 +47,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// A forecast step given as `flag` (`15m`, `1h`, `1d`), in milliseconds; the error names the flag
+/// and what was typed.
+pub(crate) fn step_ms(flag: &str, text: &str) -> Result<i64, String> {
+    match headroom_core::time::parse_duration_s(text) {
+        Some(s) if s >= 0.001 => Ok((s * 1000.0).round() as i64),
+        Some(_) => Err(format!("{flag}: \"{text}\" is not a positive duration")),
+        None => Err(format!("{flag}: cannot read \"{text}\" as a duration (like 15m, 1h or 1d)")),
+    }
+}
+
 /// A metric export's bytes; a file over `headroom_core::MAX_FILE_BYTES` is refused from its size,
 /// unread. The error is the reason, without the file name.
 pub(crate) fn read_export(path: &std::path::Path) -> Result<Vec<u8>, String> {

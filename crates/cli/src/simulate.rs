@@ -130,7 +130,7 @@ pub fn run(args: &Args) -> ExitCode {
         series[m] = Some(s);
         sources.insert(Metric::ALL[m].label().replace(' ', "_"), json!(format!("{file}: {}", s.name)));
     }
-    let step = common_step(&Sources { series, ..Default::default() }).unwrap_or(60_000);
+    let step = common_step(series.iter().flatten().copied()).unwrap_or(60_000);
     // With a horizon: each metric forecast by `auto` (the best backtest) on that step.
     let mut forecasts: Vec<Option<ForecastResult>> = vec![None, None, None, None];
     if let Some(h) = &args.horizon {
@@ -141,20 +141,19 @@ pub fn run(args: &Args) -> ExitCode {
         let Some(aggregation) = Aggregation::parse(&args.aggregate) else {
             return fail(format!("--aggregate {}: not one of mean, max, p95", args.aggregate));
         };
-        let forecast_step = match args.forecast_step.as_deref().map(|s| (s, parse_duration_s(s))) {
+        let forecast_step = match args.forecast_step.as_deref().map(|s| crate::step_ms("--forecast-step", s)) {
             None => step,
-            Some((text, Some(s))) if s >= 0.001 => {
-                let asked = (s * 1000.0).round() as i64;
+            Some(Ok(asked)) => {
                 if asked < step {
                     eprintln!(
-                        "note: --forecast-step {text} is finer than the {} step the metrics are replayed on; forecasting on that",
+                        "note: --forecast-step {} is finer than the {} step the metrics are replayed on; forecasting on that",
+                        human_duration(asked),
                         human_duration(step)
                     );
                 }
                 asked.max(step)
             }
-            Some((text, Some(_))) => return fail(format!("--forecast-step {text}: not a positive duration")),
-            Some((text, None)) => return fail(format!("--forecast-step {text}: not a duration (e.g. 15m, 1h, 1d)")),
+            Some(Err(e)) => return fail(e),
         };
         let opts = ForecastOptions { model: ModelChoice::Auto, horizon_ms, aggregation, step_ms: Some(forecast_step) };
         for (m, s) in series.iter().enumerate() {

@@ -95,9 +95,9 @@ pub fn response_time_scale(s: &Series) -> (f64, bool) {
     (if median > 20.0 { 1e-3 } else { 1.0 }, true)
 }
 
-/// The step every metric is replayed on: the coarsest of the sources' own steps.
-pub fn common_step(sources: &Sources) -> Option<i64> {
-    sources.series.iter().flatten().filter_map(|s| s.stats().map(|st| st.step_ms.max(1))).max()
+/// The step every metric is replayed on: the coarsest of the metrics' series' own steps.
+pub fn common_step<'a>(series: impl IntoIterator<Item = &'a Series>) -> Option<i64> {
+    series.into_iter().filter_map(|s| s.stats().map(|st| st.step_ms.max(1))).max()
 }
 
 /// Puts `values` (at `times`) onto `grid_start + k·step` for `len` steps: the mean of the values
@@ -130,7 +130,7 @@ fn lay(times: &[i64], values: &[f64], grid_start: i64, step: i64, len: usize) ->
 
 /// Aligns the sources onto one grid (see the module docs).
 pub fn align(sources: &Sources, instances: HistoryInstances) -> Result<Aligned, InputsError> {
-    let step = common_step(sources).ok_or(InputsError::NoMetrics)?;
+    let step = common_step(sources.series.iter().flatten().copied()).ok_or(InputsError::NoMetrics)?;
     let mut regular: [Option<Series>; 4] = Default::default();
     for (slot, s) in regular.iter_mut().zip(&sources.series) {
         if let Some(s) = s {

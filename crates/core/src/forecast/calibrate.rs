@@ -32,8 +32,9 @@ fn quantile(v: &mut [f64], q: f64) -> Option<f64> {
 }
 
 /// Replaces the bands of `pred` by the backtest's error percentiles (`errors[i]`: absolute errors
-/// `i + 1` steps ahead, see `backtest::errors_by_lead`), widened by [`held_out_factor`]. Leaves `pred` as it is and returns false
-/// when a block holds fewer than [`MIN_ERRORS`] errors or any is not finite.
+/// `i + 1` steps ahead, see `backtest::errors_by_lead`), widened by [`held_out_factor`]. Leaves
+/// `pred` as it is and returns false when a block holds fewer than [`MIN_ERRORS`] errors or any is
+/// not finite.
 pub(crate) fn apply(pred: &mut Prediction, errors: &[Vec<f64>]) -> bool {
     let window = errors.len();
     if window == 0 {
@@ -42,8 +43,7 @@ pub(crate) fn apply(pred: &mut Prediction, errors: &[Vec<f64>]) -> bool {
     let blocks = BLOCKS.min(window);
     let mut widths = Vec::with_capacity(blocks);
     for b in 0..blocks {
-        let (from, to) = (b * window / blocks, (b + 1) * window / blocks);
-        let mut e: Vec<f64> = errors[from..to].iter().flatten().copied().collect();
+        let mut e: Vec<f64> = block(errors, b, blocks).iter().flatten().copied().collect();
         if e.len() < MIN_ERRORS || e.iter().any(|v| !v.is_finite()) {
             return false;
         }
@@ -73,14 +73,13 @@ pub(crate) fn apply(pred: &mut Prediction, errors: &[Vec<f64>]) -> bool {
 /// did not see: each origin's errors are set against the percentiles of the other origins' (block
 /// by block), and the factor is the `level` quantile of those ratios, within [`FACTOR_RANGE`].
 fn held_out_factor(errors: &[Vec<f64>], blocks: usize, level: f64) -> f64 {
-    let window = errors.len();
     let origins = errors.iter().map(Vec::len).min().unwrap_or(0);
     if origins < 3 {
         return 1.0;
     }
     let mut ratios = Vec::new();
     for b in 0..blocks {
-        let leads = &errors[b * window / blocks..(b + 1) * window / blocks];
+        let leads = block(errors, b, blocks);
         for j in 0..origins {
             let mut others: Vec<f64> =
                 leads.iter().flat_map(|e| e.iter().enumerate().filter(|&(o, _)| o != j).map(|(_, v)| *v)).collect();
@@ -97,7 +96,14 @@ fn held_out_factor(errors: &[Vec<f64>], blocks: usize, level: f64) -> f64 {
             }
         }
     }
-    quantile(&mut ratios, level).filter(|k| k.is_finite()).map_or(1.0, |k| k.clamp(FACTOR_RANGE.0, FACTOR_RANGE.1))
+    // Every ratio is finite (`apply` takes finite errors only) and at most the cap.
+    quantile(&mut ratios, level).map_or(1.0, |k| k.clamp(FACTOR_RANGE.0, FACTOR_RANGE.1))
+}
+
+/// The errors of lead-time block `b` of `blocks` (the window split as evenly as it goes).
+fn block(errors: &[Vec<f64>], b: usize, blocks: usize) -> &[Vec<f64>] {
+    let window = errors.len();
+    &errors[b * window / blocks..(b + 1) * window / blocks]
 }
 
 /// The widening [`held_out_factor`] may apply.

@@ -300,7 +300,7 @@ pub fn forecast(series: &Series, opts: &ForecastOptions) -> Result<ForecastResul
             human_duration(asked)
         ));
     }
-    if prep.partial.1 {
+    if prep.last_partial {
         notes.push(format!(
             "the last {} step, which the data covers only in part, is forecast rather than read",
             human_duration(step_ms)

@@ -21,9 +21,9 @@ pub(crate) struct Prepared {
     pub last_bin_ms: i64,
     /// Bins filled by interpolation.
     pub filled: usize,
-    /// On a step longer than the data's: the first and last bins left out because the export
-    /// starts or ends partway through them (their max or p95 would be of a part of the step).
-    pub partial: (bool, bool),
+    /// On a step longer than the data's: the last bin was left out because the export ends partway
+    /// through it (its max or p95 would be of a part of the step); the forecast starts there.
+    pub last_partial: bool,
 }
 
 /// `series` on `step_ms` by `agg`; `own_step_ms` is the series' own step. On a longer step than its
@@ -41,18 +41,17 @@ pub(crate) fn prepare(
     let (Some(mut first), Some(mut last)) = (first, last) else {
         return Err(ForecastError::NoValues { series: series.name.clone() });
     };
-    let mut partial = (false, false);
+    let mut last_partial = false;
     if step_ms > own_step_ms && own_step_ms > 0 {
         let finite = || series.timestamps.iter().zip(&series.values).filter(|(_, v)| v.is_finite()).map(|(t, _)| *t);
         let (t_first, t_last) = (finite().min().unwrap_or(0), finite().max().unwrap_or(0));
         // A reading one own step earlier (later) would still fall in the first (last) bin.
         if last > first + 1 && t_first.saturating_sub(own_step_ms) >= grid.timestamps[first] {
             first += 1;
-            partial.0 = true;
         }
         if last > first + 1 && t_last.saturating_add(own_step_ms) < grid.timestamps[last].saturating_add(step_ms) {
             last -= 1;
-            partial.1 = true;
+            last_partial = true;
         }
     }
     let mut values = grid.values[first..=last].to_vec();
@@ -70,5 +69,5 @@ pub(crate) fn prepare(
             prev = i;
         }
     }
-    Ok(Prepared { values, last_bin_ms: grid.timestamps[last], filled, partial })
+    Ok(Prepared { values, last_bin_ms: grid.timestamps[last], filled, last_partial })
 }
