@@ -263,15 +263,15 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
     assert_eq!(policy.with_untracked(down), Some(30.0));
 }
 
-#[wasm_bindgen_test]
-async fn the_app_plans_the_sample_with_the_seed_policy() {
+/// Mounts the app as a first visit and drops the sample file on it; returns the peak it shows,
+/// and the app (unmounted when dropped). The test runner serves no sample: the same file is
+/// dropped instead. No worker script is served either, so parsing and fitting fall back to the
+/// main thread.
+async fn app_with_the_sample(root: &web_sys::HtmlElement) -> (u32, impl Sized) {
     load_echarts();
-    let root = container();
     forget_kept_work().await;
-    let _handle = leptos::mount::mount_to(root.clone(), headroom::App);
+    let handle = leptos::mount::mount_to(root.clone(), headroom::App);
     settle().await;
-    // The test runner serves no sample: the same file is dropped instead. No worker script is
-    // served either, so parsing and fitting fall back to the main thread.
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(SAMPLE));
     let file = web_sys::File::new_with_u8_array_sequence(&parts, SAMPLE_FILE).unwrap();
     let dt = web_sys::DataTransfer::new().unwrap();
@@ -293,9 +293,97 @@ async fn the_app_plans_the_sample_with_the_seed_policy() {
             break;
         }
     }
-    let peak: u32 = peak.parse().unwrap_or_else(|_| panic!("no peak shown: {peak:?}"));
+    (peak.parse().unwrap_or_else(|_| panic!("no peak shown: {peak:?}")), handle)
+}
+
+#[wasm_bindgen_test]
+async fn the_app_plans_the_sample_with_the_seed_policy() {
+    let root = container();
+    let (peak, _app) = app_with_the_sample(&root).await;
     assert!((1..=10).contains(&peak), "{peak}");
     assert!(root.query_selector("[data-testid=instances-chart]").unwrap().is_some());
+}
+
+/// The replayed history's longest step as the instances chart holds it: the instant halfway
+/// along it and its count, and where the chart's axes put that point (CSS pixels).
+fn longest_history_step() -> (f64, f64, f64, f64) {
+    let found = js_sys::eval(
+        "(() => { const i = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')); \
+         const d = i.getOption().series.find(s => s.id === 'history').data; let best = [0, 0, 0]; \
+         for (let k = 0; k + 3 < d.length; k += 2) { if (d[k + 2] - d[k] > best[0]) best = [d[k + 2] - d[k], (d[k] + d[k + 2]) / 2, d[k + 1]]; } \
+         const [x, y] = i.convertToPixel({gridIndex: 0}, [best[1], best[2]]); return [best[1], best[2], x, y]; })()",
+    )
+    .unwrap();
+    let v: Vec<f64> = js_sys::Array::from(&found).iter().map(|x| x.as_f64().unwrap()).collect();
+    (v[0], v[1], v[2], v[3])
+}
+
+/// Whether the canvas laid over the instances chart has the history's blue (#3b6fd4) within two
+/// pixels above or below (x, y) (CSS pixels): a line 2 pixels wide, smoothed.
+fn blue_near(root: &web_sys::HtmlElement, x: f64, y: f64) -> bool {
+    let canvas: web_sys::HtmlCanvasElement =
+        root.query_selector("[data-testid=instances-tracks]").unwrap().unwrap().unchecked_into();
+    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().unchecked_into();
+    let dpr = web_sys::window().unwrap().device_pixel_ratio();
+    let px = ctx.get_image_data((x * dpr).round(), ((y - 2.0) * dpr).round(), 1.0, (4.0 * dpr).round()).unwrap().data();
+    px.chunks(4).any(|p| p[3] > 100 && p[2] > 150 && i32::from(p[2]) - i32::from(p[0]) > 60)
+}
+
+#[wasm_bindgen_test]
+async fn the_instances_chart_draws_new_counts_at_once_where_its_axes_put_them() {
+    let root = container();
+    // The test page has none of the app's styles: the charts get the size they have in the app.
+    let style = web_sys::window().unwrap().document().unwrap().create_element("style").unwrap();
+    style.set_text_content(Some(
+        ".chart { width: 800px; height: 320px; } .chart-wrap { position: relative; } \
+        .chart-wrap > canvas.tracks { position: absolute; left: 0; top: 0; pointer-events: none; }",
+    ));
+    root.append_child(&style).unwrap();
+    let (peak, _app) = app_with_the_sample(&root).await;
+    gloo::timers::future::sleep(Duration::from_millis(400)).await;
+    // The counts are drawn on the canvas where the chart's axes put the chart's own points.
+    let (t, count, x, y) = longest_history_step();
+    assert!(blue_near(&root, x, y), "the history's step at {count} drawn at ({x:.0}, {y:.0})");
+    // Nothing of it a count higher.
+    let above = js_sys::eval(&format!(
+        "echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).convertToPixel({{gridIndex: 0}}, [{t}, {}])[1]",
+        count + 1.0
+    ))
+    .unwrap()
+    .as_f64()
+    .unwrap();
+    assert!(!blue_near(&root, x, above), "no line a count above, at y {above:.0}");
+    // A much lower CPU threshold needs more instances: by the time the event's task is over,
+    // the canvas shows the new counts.
+    let canvas: web_sys::HtmlCanvasElement =
+        root.query_selector("[data-testid=instances-tracks]").unwrap().unwrap().unchecked_into();
+    let before = canvas.to_data_url().unwrap();
+    type_value(&root, "[data-testid=threshold-cpu]", "20");
+    gloo::timers::future::sleep(Duration::from_millis(0)).await;
+    let new_peak: u32 = text(&root, "[data-testid=peak-instances]").parse().unwrap();
+    assert!(new_peak > peak, "threshold 20 %: peak {new_peak}, was {peak}");
+    assert!(canvas.to_data_url().unwrap() != before, "the canvas drew the new counts at once");
+    // Dragged on, back up to 45 % while the hand still moves: fewer instances, drawn at once too
+    // (on the axes as they are: they do not jump while the value moves).
+    let at_20 = canvas.to_data_url().unwrap();
+    type_value(&root, "[data-testid=threshold-cpu]", "45");
+    gloo::timers::future::sleep(Duration::from_millis(0)).await;
+    let peak_45: u32 = text(&root, "[data-testid=peak-instances]").parse().unwrap();
+    assert!(peak_45 < new_peak, "threshold 45 %: peak {peak_45}, at 20 % {new_peak}");
+    assert!(canvas.to_data_url().unwrap() != at_20, "the canvas drew the counts at 45 % at once");
+    let new_peak = peak_45;
+    // Once the value is still, the chart holds the same counts (its tooltip's), and the canvas
+    // draws them where the chart's axes, fitted to the new peak, put them.
+    gloo::timers::future::sleep(Duration::from_millis(400)).await;
+    let top = js_sys::eval(
+        "echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption().yAxis[0].max",
+    )
+    .unwrap()
+    .as_f64()
+    .unwrap();
+    assert!(top >= f64::from(new_peak) && top < 2.0 * f64::from(new_peak), "axis top {top} for peak {new_peak}");
+    let (_, count, x, y) = longest_history_step();
+    assert!(blue_near(&root, x, y), "the new step at {count} drawn at ({x:.0}, {y:.0})");
 }
 
 #[wasm_bindgen_test]

@@ -90,6 +90,27 @@ pub fn x_range(el: &web_sys::Element, left: f64, right: f64) -> Option<(f64, f64
     (a < b).then_some((a, b))
 }
 
+/// The chart in `el`'s size (width, height) and where its plot is ([`GRID`]) and what its edges
+/// stand for: the instants at its left and right edges as zoomed now, and the pixel rows of the
+/// values 0 and 1 on its value axis. None before the chart is drawn.
+pub fn frame(el: &web_sys::Element) -> Option<(f64, f64, super::tracks::Frame)> {
+    let inst = instance(el)?;
+    let (w, h) = (inst.get_width(), inst.get_height());
+    let (left, right) = plot_inset();
+    let (t0, t1) = x_range(el, left, right)?;
+    let frame = super::tracks::Frame {
+        left,
+        right: w - right,
+        top: f64::from(GRID.2),
+        bottom: h - f64::from(GRID.3),
+        t0,
+        t1,
+        y0: y_pixel(el, 0.0)?,
+        y1: y_pixel(el, 1.0)?,
+    };
+    Some((w, h, frame))
+}
+
 /// Zooms the time axis of the chart in `el` to `range` (ms since the epoch; None: everything),
 /// without the chart reporting it as a zoom of its own (no `datazoom` event).
 pub fn zoom_to(el: &web_sys::Element, range: Option<(f64, f64)>) -> Result<(), String> {

@@ -16,3 +16,4 @@ pub mod series_chart;
 pub mod settle;
 pub mod share_panel;
 pub mod time_view;
+pub mod tracks;

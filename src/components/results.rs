@@ -8,12 +8,12 @@ use charming::element::{
 use charming::series::{Line, Scatter};
 use charming::Chart;
 use headroom_core::capacity::replay::{Replay, Track};
-use leptos::html::Div;
+use leptos::html::{Canvas, Div};
 use leptos::prelude::Track as _;
 use leptos::prelude::*;
 
-use super::echarts;
 use super::legend::{ChartLegend, Entry, Mark};
+use super::{echarts, tracks};
 use crate::state::plan::{cost_per_month, runway_text, Plan};
 use crate::state::{short_num, thousands};
 
@@ -59,6 +59,42 @@ fn step_points(track: &Track) -> Vec<f64> {
 pub struct InstancesDrawing {
     pub option: serde_json::Value,
     pub data: Vec<(&'static str, Vec<f64>)>,
+    /// The highest count drawn (what the value axis must reach).
+    pub peak: u32,
+}
+
+impl InstancesDrawing {
+    /// The option with its value axis set to run from 0 to `top`.
+    fn option_up_to(&self, top: u32) -> serde_json::Value {
+        let mut option = self.option.clone();
+        // One axis is written as an object, several as a list.
+        let axis = match option.get_mut("yAxis") {
+            Some(serde_json::Value::Array(axes)) => axes.first_mut(),
+            other => other,
+        };
+        if let Some(axis) = axis.filter(|a| a.is_object()) {
+            axis["min"] = serde_json::json!(0);
+            axis["max"] = serde_json::json!(top);
+        }
+        option
+    }
+}
+
+/// The instances chart's tracks and events drawn by the chart itself (`on`: for a PNG) or left to
+/// the canvas laid over it (transparent in the chart, which keeps their points for its tooltip).
+/// `ids` are the series the chart has.
+fn tracks_shown_by_chart(on: bool, ids: &[&str]) -> serde_json::Value {
+    let series: Vec<serde_json::Value> = INSTANCE_SERIES
+        .iter()
+        .filter(|s| ids.contains(&s.0))
+        .map(|&(id, _, _, mark)| match mark {
+            Mark::Square => {
+                serde_json::json!({"id": id, "itemStyle": {"opacity": if on { tracks::SQUARE_OPACITY } else { 0.0 }}})
+            }
+            _ => serde_json::json!({"id": id, "lineStyle": {"opacity": if on { 1.0 } else { 0.0 }}}),
+        })
+        .collect();
+    serde_json::Value::Array(series)
 }
 
 /// The instances chart: the replayed count over the history (solid), over the forecast (dashed)
@@ -79,6 +115,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
         .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
         .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8));
     let mut data = Vec::new();
+    let mut peak = 0u32;
     // The min and max lines ride on the first track drawn (an empty series if the planner hid all).
     let mut bounds = Some(MarkLine::new().silent(true).symbol(vec![Symbol::None, Symbol::None]).data(vec![
         MarkLineVariant::Simple(MarkLineData::new().name("min").y_axis(f64::from(min))),
@@ -104,6 +141,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             Some(b) => series.mark_line(b),
             None => series,
         });
+        peak = peak.max(track.changes.iter().map(|c| c.1).max().unwrap_or(0));
         data.push((id, step_points(track)));
     }
     if let Some(b) = bounds {
@@ -150,12 +188,18 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             m["label"] = serde_json::json!({"formatter": "{b} {c}", "position": "insideEndTop"});
             m["lineStyle"] = serde_json::json!({"color": "#8a8f98", "type": "dashed"});
         }
-        for s in series.iter_mut().filter(|s| s["id"] == "events") {
-            s["large"] = serde_json::Value::Bool(true);
-            s["largeThreshold"] = serde_json::json!(200);
+        for s in series.iter_mut() {
+            if s["id"] == "events" {
+                s["large"] = serde_json::Value::Bool(true);
+                s["largeThreshold"] = serde_json::json!(200);
+                // Drawn by the canvas laid over the chart (see `tracks`), like the tracks.
+                s["itemStyle"]["opacity"] = serde_json::json!(0.0);
+            } else if s["id"] != "bounds" {
+                s["lineStyle"]["opacity"] = serde_json::json!(0.0);
+            }
         }
     }
-    InstancesDrawing { option, data }
+    InstancesDrawing { option, data, peak }
 }
 
 /// The first and last instant a replay's tracks cover (whichever the planner shows): what the
@@ -187,14 +231,64 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     let present = Memo::new(move |_| {
         plan.with(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().map(instance_series_present)).unwrap_or_default())
     });
-    // What is drawn: a policy change that leaves the counts as they were (a threshold moved where
-    // the data never reaches) redraws nothing.
-    let drawn = StoredValue::new(InstancesDrawing::default());
+    let canvas = NodeRef::<Canvas>::new();
+    // The latest drawing, which the canvas laid over the chart shows, and what the chart itself was
+    // last given with the top of its value axis. While a value is dragged the chart keeps its
+    // axes and lags in its copy of the points (its tooltip's); it catches up once the value is
+    // still, or before a PNG.
+    let latest = StoredValue::new(InstancesDrawing::default());
+    let applied = StoredValue::new((InstancesDrawing::default(), 0u32));
+    let catch_up = StoredValue::new_local(None::<gloo::timers::callback::Timeout>);
+    // Whether a catch-up is due: the value changed less than a moment ago.
+    let moving = StoredValue::new(false);
+    let on_finished = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut()>>);
     // Bumped when the chart is made or its time span changes (not at each redraw of the counts):
     // then it is zoomed again to the range both charts share.
     let span = StoredValue::new(None::<(f64, f64)>);
     let respan = RwSignal::new(0u32);
     super::time_view::link(node, super::time_view::Source::InstancesChart, echarts::plot_inset(), respan.into());
+    // The counts and events on the canvas, where the chart's axes put them now (timed as
+    // `headroom:draw:tracks`).
+    let paint = move || {
+        if let (Some(c), Some(el)) = (canvas.get_untracked(), node.get_untracked()) {
+            echarts::timed("headroom:draw:tracks", || latest.with_value(|d| tracks::draw(&c, &el, &d.data)));
+        }
+    };
+    // Gives the chart `drawing` with its value axis up to `top` (timed as `headroom:draw:instances`).
+    let apply = move |el: &web_sys::Element, drawing: &InstancesDrawing, top: u32| {
+        let new_chart = !echarts::drawn(el);
+        let option = drawing.option_up_to(top);
+        match echarts::timed("headroom:draw:instances", || echarts::update_with_data(el, &option, &drawing.data)) {
+            Ok(_) => {
+                error.set(None);
+                let now = plan.with_untracked(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().and_then(time_span)));
+                if new_chart || span.get_value() != now {
+                    span.set_value(now);
+                    respan.update(|n| *n += 1);
+                }
+                applied.set_value((drawing.clone(), top));
+                if on_finished.with_value(Option::is_none) {
+                    // After each of the chart's own redraws (a zoom, a resize, new axes).
+                    let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(paint);
+                    if echarts::on_finished(el, wasm_bindgen::JsCast::unchecked_ref(handler.as_ref())) {
+                        on_finished.set_value(Some(handler));
+                    }
+                }
+            }
+            Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
+        }
+    };
+    // The chart given the latest drawing, its axis fitted to it, if it has not been.
+    let catch_up_now = move || {
+        moving.set_value(false);
+        let Some(el) = node.get_untracked() else { return };
+        let drawing = latest.get_value();
+        let top = tracks::axis_top(drawing.peak);
+        if applied.with_value(|(d, t)| *d != drawing || *t != top) {
+            apply(&el, &drawing, top);
+            paint();
+        }
+    };
     Effect::new(move |_| {
         // Timed as `headroom:build:instances`: the tracks thinned for display and the option.
         let shown = shown.get();
@@ -208,27 +302,31 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
                 })
             })
         });
-        if let (Some(el), Some(drawing), true) = (node.get(), drawing, available) {
-            if drawn.with_value(|d| *d == drawing) {
-                return;
-            }
-            let new_chart = !echarts::drawn(&el);
-            match echarts::timed("headroom:draw:instances", || {
-                echarts::update_with_data(&el, &drawing.option, &drawing.data)
-            }) {
-                Ok(_) => {
-                    error.set(None);
-                    let now =
-                        plan.with_untracked(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().and_then(time_span)));
-                    if new_chart || span.get_value() != now {
-                        span.set_value(now);
-                        respan.update(|n| *n += 1);
-                    }
-                    drawn.set_value(drawing);
-                }
-                Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
-            }
+        let (Some(el), Some(drawing), true) = (node.get(), drawing, available) else { return };
+        // A policy change that leaves the counts as they were (a threshold moved where the data
+        // never reaches) draws nothing.
+        if latest.with_value(|d| *d == drawing) {
+            return;
         }
+        let hand_moving = moving.get_value();
+        let (same_frame, top) = applied.with_value(|(d, top)| (d.option == drawing.option, *top));
+        latest.set_value(drawing.clone());
+        if echarts::drawn(&el) && same_frame && drawing.peak <= top {
+            // The axes hold the new counts: the canvas draws them at once.
+            paint();
+        } else {
+            // New axes: while the value moves, with room for the counts to grow on.
+            let top = if hand_moving && same_frame {
+                tracks::grown_top(drawing.peak)
+            } else {
+                tracks::axis_top(drawing.peak)
+            };
+            apply(&el, &drawing, top);
+            paint();
+        }
+        // Replacing the timer cancels the one pending.
+        moving.set_value(true);
+        catch_up.set_value(Some(gloo::timers::callback::Timeout::new(super::settle::SETTLE_MS, catch_up_now)));
     });
     // The legend's buttons: the series this replay has, and those the planner hid.
     let entries = Signal::derive(move || {
@@ -259,13 +357,20 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             }
         }
     };
-    // A PNG gets the legend drawn into it while it is saved.
+    // A PNG gets the legend, and the counts and events the canvas shows, drawn into the chart
+    // while it is saved.
     let for_png = Callback::new(move |on: bool| {
+        if on {
+            catch_up_now();
+        }
         if let Some(el) = node.get_untracked() {
             let (present, shown) = (present.get_untracked(), shown.get_untracked());
             let names: Vec<&str> =
                 (0..INSTANCE_SERIES.len()).filter(|&i| present[i] && shown[i]).map(|i| INSTANCE_SERIES[i].1).collect();
-            let _ = echarts::patch_replacing(&el, &png_legend(on, &names), &["legend"]);
+            let ids: Vec<&str> = applied.with_value(|(d, _)| d.data.iter().map(|(id, _)| *id).collect());
+            let mut patch = png_legend(on, &names);
+            patch["series"] = tracks_shown_by_chart(on, &ids);
+            let _ = echarts::patch_replacing(&el, &patch, &["legend"]);
         }
     });
     view! {
@@ -274,9 +379,12 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             <PngButton node name="headroom-instances.png" prepare=for_png />
         </div>
         <ChartLegend label="Series drawn on the instances chart" testid="instances-legend" entries hidden toggle />
-        <div class="chart" node_ref=node data-testid="instances-chart" role="img"
-             aria-label="Step chart of the replayed instance count over the history and the forecast">
-            {echarts::status(available, error, "The chart library did not load; the figures above are exact.")}
+        <div class="chart-wrap">
+            <div class="chart" node_ref=node data-testid="instances-chart" role="img"
+                 aria-label="Step chart of the replayed instance count over the history and the forecast">
+                {echarts::status(available, error, "The chart library did not load; the figures above are exact.")}
+            </div>
+            <canvas class="tracks" node_ref=canvas aria-hidden="true" data-testid="instances-tracks"></canvas>
         </div>
     }
 }

@@ -347,10 +347,36 @@ async fn the_sample_gives_a_forecast_and_a_plan_and_a_lower_cpu_threshold_never_
         )
         .await;
     }
-    b.js("[...document.querySelectorAll('button')].filter(x => x.textContent === 'Chart as PNG')[1].click()", vec![])
-        .await;
+    // The image has the counts in it (the page draws them on a canvas over the chart): the
+    // history's blue along its step line, far more of it than the legend's swatches have.
+    let blue = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const click = HTMLAnchorElement.prototype.click; \
+             HTMLAnchorElement.prototype.click = function () { window.__png = this.href; HTMLAnchorElement.prototype.click = click; }; \
+             [...document.querySelectorAll('button')].filter(x => x.textContent === 'Chart as PNG')[1].click(); \
+             const img = new Image(); \
+             img.onload = () => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height; \
+               const x = c.getContext('2d'); x.drawImage(img, 0, 0); const d = x.getImageData(0, 0, c.width, c.height).data; let n = 0; \
+               for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x3b) < 16 && Math.abs(d[i + 1] - 0x6f) < 16 && Math.abs(d[i + 2] - 0xd4) < 16) n++; \
+               done(n); }; \
+             img.onerror = () => done(-1); img.src = window.__png;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(blue.as_i64().unwrap_or(0) > 2000, "pixels of the history's blue in the PNG: {blue}");
     let after = b.js(events_drawn, vec![]).await;
     assert_eq!(after, json!(["true", true, 0]), "no legend left in the chart after the PNG");
+    // …and the chart leaves the counts to the canvas again.
+    let opacity = b
+        .js(
+            "return echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption().series.find(s => s.id === 'history').lineStyle.opacity",
+            vec![],
+        )
+        .await;
+    assert_eq!(opacity, json!(0), "the chart's own history line is transparent again");
     b.close().await;
 }
 
@@ -446,6 +472,25 @@ async fn zooming_either_chart_zooms_both_and_the_buttons_set_both_from_the_keybo
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_ne!(b.js(counts, vec![]).await, before, "the instances chart redrew the new counts");
     both_show(&b, "the zoom kept through a redraw", zoomed).await;
+    // The counts on the canvas laid over the chart follow its zoom: the history's blue where the
+    // zoomed axes put the middle of its longest step in view.
+    let on_canvas = b
+        .js(
+            "const i = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')); \
+             const [a, z] = [i.convertFromPixel({xAxisIndex: 0}, 56), i.convertFromPixel({xAxisIndex: 0}, i.getWidth() - 24)]; \
+             const d = i.getOption().series.find(s => s.id === 'history').data; let best = null; \
+             for (let k = 0; k + 3 < d.length; k += 2) { const s = Math.max(d[k], a), e = Math.min(d[k + 2], z); \
+               if (e > s && (!best || e - s > best[0])) best = [e - s, (s + e) / 2, d[k + 1]]; } \
+             if (!best) return 'no step in view'; \
+             const [x, y] = i.convertToPixel({gridIndex: 0}, [best[1], best[2]]); \
+             const c = document.querySelector('[data-testid=instances-tracks]'); const r = window.devicePixelRatio; \
+             const px = c.getContext('2d').getImageData(Math.round(x * r), Math.round((y - 2) * r), 1, Math.round(4 * r)).data; \
+             for (let k = 0; k < px.length; k += 4) if (px[k + 3] > 100 && px[k + 2] > 150 && px[k + 2] - px[k] > 60) return true; \
+             return [x, y, Array.from(px)];",
+            vec![],
+        )
+        .await;
+    assert_eq!(on_canvas, json!(true), "the history's step drawn where the zoomed axes put it");
     // Panning the instances chart (its slider, here by action) moves the metric chart too.
     b.js(
         "echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).dispatchAction({type: 'dataZoom', start: 10, end: 30})",

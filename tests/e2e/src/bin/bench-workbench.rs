@@ -1,9 +1,13 @@
 //! `bench-workbench [ROWS]`: how fast the workbench follows the planner's hand, in one headless
 //! Chromium run on the release build. A year of 5-minute data (105,120 rows of CPU, memory,
 //! requests and latency, from `headroom_core::synth`) is dropped into the app; once the forecasts
-//! are in, the CPU threshold is changed ROUNDS times the way typing or a slider does (an `input`
-//! event) and each change is timed from the event to both charts repainted (Leptos' effects run,
-//! then each chart's renderer is flushed). The app's own `headroom:replay` User Timing entries
+//! are in, the CPU threshold is dragged down from 59 % to 30 % and back up, ROUNDS changes the way a
+//! slider or typing makes them (an `input` event each), and each change is timed from the event
+//! to both charts repainted: Leptos' effects run (the replay; the instances chart's counts drawn
+//! on the canvas laid over it, and the chart itself redrawn when the counts outgrew its value
+//! axis; the metric chart's policy lines moved), then each chart's renderer is flushed. Then
+//! PAUSED_ROUNDS changes are timed one at a time, each after a pause (the chart then fits its axis
+//! to the counts in between). The app's own `headroom:replay` User Timing entries
 //! give the policy replay alone (wasm). Two peers are measured in the same run: an input event that
 //! reaches no listener (the same round trip without the work), and the chart library alone (the
 //! instances chart's option as the app hands it over, set on a chart of its own in the same page:
@@ -19,6 +23,8 @@ use headroom_e2e::browser::{workspace, Browser, Locator};
 use serde_json::{json, Value};
 
 const ROUNDS: usize = 60;
+/// Changes timed one at a time, each after a pause.
+const PAUSED_ROUNDS: usize = 20;
 
 /// Waits for an integer in the text of `testid`.
 async fn integer_in(b: &Browser, testid: &str) -> u64 {
@@ -30,6 +36,16 @@ async fn integer_in(b: &Browser, testid: &str) -> u64 {
     .await
     .as_u64()
     .unwrap_or(0)
+}
+
+/// The CPU threshold (%) of round `i`: 59 down to 30 and back up, over and over.
+fn threshold_at(i: usize) -> usize {
+    let k = i % 58;
+    if k < 29 {
+        59 - k
+    } else {
+        30 + (k - 29)
+    }
 }
 
 fn percentile(xs: &[f64], p: f64) -> f64 {
@@ -81,12 +97,21 @@ const LIBRARY_SETUP: &str = r#"
         }
         src.value = String(options[i]);
         src.dispatchEvent(new Event('input', { bubbles: true }));
-        setTimeout(() => next(i + 1), 50);
+        // Past the moment after which the app gives the chart its copy of the counts.
+        setTimeout(() => next(i + 1), 400);
     };
-    // The option exactly as the app hands it over (a copy: the library may keep and change it).
+    // The option as the app hands it over (a copy: the library may keep and change it), with the
+    // tracks and events drawn by the library itself, as a chart without the app's canvas would.
     const set = app.setOption;
     app.setOption = function (option, opts) {
-        captured.push(structuredClone(option));
+        if (option && Array.isArray(option.series) && option.series.some(s => s.data)) {
+            const o = structuredClone(option);
+            for (const s of o.series) {
+                if (s.lineStyle) s.lineStyle.opacity = 1;
+                if (s.id === 'events' && s.itemStyle) s.itemStyle.opacity = 0.7;
+            }
+            captured.push(o);
+        }
         return set.call(this, option, opts);
     };
     next(0);
@@ -199,8 +224,9 @@ async fn main() {
     let mut same = Vec::new();
     let mut split: Vec<Vec<f64>> = Vec::new();
     for i in 0..ROUNDS + 5 {
-        // Thresholds the data crosses, so that most changes move the instance counts.
-        let v = 30 + (i % 30);
+        // Thresholds the data crosses, so that most changes move the instance counts: down from
+        // 59 % to 30 % (the counts grow) and back up, as a hand drags a slider.
+        let v = threshold_at(i);
         let t = b.client.execute_async(ROUND, vec![json!(v), json!(false)]).await.expect("a timed change");
         // The same round trip on an input nobody listens to: the harness without the work.
         let n = b.client.execute_async(ROUND, vec![json!(v), json!(true)]).await.expect("a timed no-op");
@@ -233,13 +259,17 @@ async fn main() {
         }
     };
     let (lines, instances) = (measure("headroom:draw:lines").await, measure("headroom:draw:instances").await);
+    let canvas = measure("headroom:draw:tracks").await;
     let option = measure("headroom:option").await;
     let build = measure("headroom:build:instances").await;
     println!(
-        "  drawing: metric chart's lines p50 {:.1} ms ({} runs); instances chart: its option built (tracks thinned, JSON) p50 {:.1} ms, drawn p50 {:.1} ms ({} runs), of which JSON.parse p50 {:.1} ms",
+        "  drawing: metric chart's lines p50 {:.1} ms ({} runs); instances chart: its option built (tracks thinned, JSON) p50 {:.1} ms; the counts on its canvas p50 {:.2} ms, p95 {:.2} ms ({} runs); the chart redrawn p50 {:.1} ms ({} runs, with those once the value was still), of which JSON.parse p50 {:.1} ms",
         percentile(&lines, 0.5),
         lines.len(),
         percentile(&build, 0.5),
+        percentile(&canvas, 0.5),
+        percentile(&canvas, 0.95),
+        canvas.len(),
         percentile(&instances, 0.5),
         instances.len(),
         percentile(&option, 0.5),
@@ -255,17 +285,32 @@ async fn main() {
     .unwrap_or_default();
     let mut slowest: Vec<&Vec<f64>> = split.iter().filter(|p| p.len() == 5).collect();
     slowest.sort_by(|a, b| b[0].total_cmp(&a[0]));
-    println!("  the five slowest changes (ms): total = replay + instances chart drawn + the rest");
-    for p in slowest.into_iter().take(5) {
+    let within = |name: &str, p: &[f64]| -> (usize, f64) {
         let (t0, total) = (p[4], p[0]);
-        let within = |name: &str| -> f64 {
-            entries.iter().filter(|e| e.0 == name && e.1 >= t0 && e.1 <= t0 + total).map(|e| e.2).sum()
-        };
-        let (replay, draw) = (within("headroom:replay"), within("headroom:draw:instances"));
-        println!("    {total:5.1} = {replay:4.1} + {draw:4.1} + {:4.1}", total - replay - draw);
+        let hits: Vec<f64> =
+            entries.iter().filter(|e| e.0 == name && e.1 >= t0 && e.1 <= t0 + total).map(|e| e.2).collect();
+        (hits.len(), hits.iter().sum())
+    };
+    // How each change reached the screen: the counts drawn on the canvas over the chart, and
+    // the chart's own redraw when the counts outgrew its value axis.
+    let axes_redrawn = split.iter().filter(|p| p.len() == 5 && within("headroom:draw:instances", p).0 > 0).count();
+    let canvas_drawn = split.iter().filter(|p| p.len() == 5 && within("headroom:draw:tracks", p).0 > 0).count();
+    println!(
+        "  of the {} changes, {canvas_drawn} drew the counts on the canvas laid over the chart, and {axes_redrawn} also redrew the chart (its value axis grown)",
+        split.len()
+    );
+    println!("  the five slowest changes (ms): total = replay + chart redrawn + counts on the canvas + the rest");
+    for p in slowest.into_iter().take(5) {
+        let total = p[0];
+        let (replay, draw, canvas) = (
+            within("headroom:replay", p).1,
+            within("headroom:draw:instances", p).1,
+            within("headroom:draw:tracks", p).1,
+        );
+        println!("    {total:5.1} = {replay:4.1} + {draw:4.1} + {canvas:4.1} + {:4.1}", total - replay - draw - canvas);
     }
     let peak = b.text("[data-testid=peak-instances]").await;
-    let result = json!({
+    let mut result = json!({
         "rows": rows,
         "rounds": changed.len(),
         "change_ms": {"p50": percentile(&changed, 0.5), "p95": percentile(&changed, 0.95), "max": percentile(&changed, 1.0)},
@@ -298,6 +343,23 @@ async fn main() {
         percentile(&replay, 0.5),
         percentile(&replay, 0.95)
     );
+    // Changes one at a time, each once the last is still (a value typed, or a slider nudged with
+    // the keyboard now and then): then the chart's value axis is fitted to the counts again
+    // in between, so a change that raises the peak redraws the chart as well.
+    let mut paused = Vec::new();
+    for i in 0..PAUSED_ROUNDS {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let t = b.client.execute_async(ROUND, vec![json!(threshold_at(2 * i)), json!(false)]).await.expect("a change");
+        let t: Vec<f64> = serde_json::from_value(t).unwrap_or_default();
+        paused.push(t.first().copied().unwrap_or(f64::NAN));
+    }
+    println!(
+        "  {} changes each after a pause (the chart fitted to the counts in between): p50 {:.1} ms, p95 {:.1} ms",
+        paused.len(),
+        percentile(&paused, 0.5),
+        percentile(&paused, 0.95)
+    );
+    result["paused_change_ms"] = json!({"p50": percentile(&paused, 0.5), "p95": percentile(&paused, 0.95)});
     // The chart library alone, in the same page and run (see LIBRARY_SETUP).
     b.client.execute_async(LIBRARY_SETUP, vec![json!([40, 41])]).await.expect("the library peer set up");
     let mut library = Vec::new();
@@ -314,7 +376,6 @@ async fn main() {
         percentile(&changed, 0.5) / percentile(&library, 0.5),
         percentile(&changed, 0.95) / percentile(&library, 0.95)
     );
-    let mut result = result;
     result["library_ms"] = json!({"p50": percentile(&library, 0.5), "p95": percentile(&library, 0.95)});
     if profiling {
         // The instances chart's option at two neighbouring thresholds, for experiments outside
