@@ -367,7 +367,13 @@ def windows(times: pd.DatetimeIndex, days: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | None, days: int = 1) -> list[dict]:
+def accuracy(
+    hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | None, days: int = 1, stored: list[dict] | None = None
+) -> list[dict]:
+    """Every window's MAE and coverage for the peers and Headroom's models. With `stored` (an
+    earlier run's accuracy entries), a window found there takes its peers' results from it instead
+    of running them again (the peers are deterministic): only Headroom runs."""
+    kept = {(e["series"], e["holdout"], e.get("days_before_end", 0), e["train_points"]): e for e in stored or []}
     results = []
     for rel in ACCURACY_SERIES:
         path = data_dir / rel
@@ -412,7 +418,14 @@ def accuracy(hr: Headroom, data_dir: Path, timeout_s: float, only: list[str] | N
             print(f"accuracy: {name} hold out {label}{ago} ({n_train} to fit, {len(test_y)} to score)", file=sys.stderr)
             ref = seasonal_naive(train.values, train.times, h, daily, weekly)
             entry["models"][REFERENCE] = score(ref.point[k - 1], None, None, None, None, test_y)
+            earlier = kept.get((name, label, before, n_train))
+            if earlier is not None:
+                print("  peers: as in the earlier run", file=sys.stderr)
+                entry["peers_from"] = "earlier run"
             for pname, fn in PEERS.items():
+                if earlier is not None and pname in earlier["models"]:
+                    entry["models"][pname] = earlier["models"][pname]
+                    continue
                 try:
                     sec, fc = run_peer(fn, (train.values, train.times, h, daily, weekly), timeout_s)
                 except PeerFailed as e:
@@ -624,6 +637,11 @@ def main() -> int:
         help="accuracy: also hold out each of the N - 1 days before the last one, alone, and report every series over its last N days",
     )
     ap.add_argument("--from-json", type=Path, help="print the report of an earlier run's results.json; run nothing")
+    ap.add_argument(
+        "--peers-from",
+        type=Path,
+        help="accuracy: take the peers' results from an earlier run's results.json for the windows it has (the peers are deterministic); run only Headroom",
+    )
     a = ap.parse_args()
     if a.from_json:
         print_report(json.loads(a.from_json.read_text()), a.from_json)
@@ -655,7 +673,12 @@ def main() -> int:
             raise SystemExit("peers: --synthetic DIR is needed for the speed section (or --skip-speed)")
         report["speed"] = speed(hr, a.synthetic, a.repeats, a.budget, a.timeout)
     if not a.skip_accuracy:
-        report["accuracy"] = accuracy(hr, a.data, a.timeout, a.only, max(1, a.days))
+        stored = None
+        if a.peers_from:
+            earlier = json.loads(a.peers_from.read_text())
+            stored = earlier.get("accuracy", [])
+            report["peers_from"] = {"file": str(a.peers_from), "generated": earlier.get("generated"), "versions": earlier.get("versions")}
+        report["accuracy"] = accuracy(hr, a.data, a.timeout, a.only, max(1, a.days), stored)
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(clean(report), indent=2) + "\n")
@@ -668,6 +691,9 @@ def print_report(report: dict, path: Path) -> None:
     load = f", load average {m['load_average'][0]:.1f} at the start" if m.get("load_average") else ""
     print(f"# Headroom vs Python peers ({report['generated']}, {m['cpus']} CPUs{load})\n")
     print(", ".join(f"{k} {val}" for k, val in v.items()) + "\n")
+    if "peers_from" in report:
+        f = report["peers_from"]
+        print(f"The peers' accuracy on the windows it has is taken from {f['file']} (run of {f['generated']}); Headroom ran again.\n")
     if "speed" in report:
         print("## Speed: fit + forecast one day\n" + speed_table(report["speed"]) + "\n")
         print(

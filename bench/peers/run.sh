@@ -5,6 +5,7 @@
 #
 #   bench/peers/run.sh [peers.py options, e.g. --skip-speed, --only nyc_taxi, --repeats 1, --timeout 1800]
 #   target/peer-venv/bin/python bench/peers/peers.py --from-json target/peers/results.json   # re-print a report
+#   bench/peers/run.sh --skip-speed --days 5 --peers-from target/peers/results-earlier.json   # Headroom again, the peers' accuracy kept
 #
 # Makes a throwaway venv in target/peer-venv (kept and reused) with the pinned peers from PyPI
 # (bench/peers/requirements.txt), builds the release CLI (in $CARGO_TARGET_DIR, default target/),

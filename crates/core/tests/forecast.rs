@@ -86,9 +86,9 @@ const HELD_OUT: [(&str, i64, f64, f64); 9] = [
     // A level shift in the last week: every model misses it (coverage about 0.5).
     ("realAWSCloudwatch/rds_cpu_utilization_cc0c53.csv", 7 * DAY, 0.999, 0.45),
     // The level dropped from 34 to 0 two days before; the median over the backtest days ranks the
-    // last value (seasonal naive) 0.6 % ahead of the last day's median, which would hold out 0.298
-    // vs 0.336: auto is seasonal naive here.
-    ("realAWSCloudwatch/grok_asg_anomaly.csv", DAY, 1.0, 0.9),
+    // last value (seasonal naive) 0.6 % ahead of the last day's median (seasonal mean), within the
+    // margin by which seasonal naive must win: auto is the seasonal mean, 0.298 vs 0.336.
+    ("realAWSCloudwatch/grok_asg_anomaly.csv", DAY, 0.9, 0.9),
     // Same: the last week's level is not the history's (coverage about 0.5).
     ("realAWSCloudwatch/grok_asg_anomaly.csv", 7 * DAY, 0.95, 0.45),
     // Request counts around a flat level, where every model scores within a few % of the others
@@ -191,14 +191,20 @@ fn intervals_cover_held_out_data_plausibly_on_every_real_series() {
         assert!(c95 >= 0.7, "{file}: {:?} 95 % interval covers {c95} of the held-out points", auto.model);
         // Every model was scored (or says why not).
         assert_eq!(auto.backtest.len(), ModelKind::ALL.len(), "{file}");
-        // auto's pick has the lowest median MASE over the backtest origins; no simpler model ties it.
+        // auto's pick has the lowest median MASE over the backtest origins and no simpler model
+        // ties it; or it is the seasonal mean, within the margin of a best seasonal naive.
         let best = auto.backtest.iter().filter_map(|s| s.median_mase).fold(f64::INFINITY, f64::min);
-        let picked = auto.backtest.iter().find(|s| s.model == auto.model).unwrap();
-        assert_eq!(picked.median_mase, Some(best), "{file}");
-        assert!(
-            auto.backtest.iter().filter(|s| s.model < auto.model).all(|s| s.median_mase.is_none_or(|m| m > best)),
-            "{file}"
-        );
+        let score = |k: ModelKind| auto.backtest.iter().find(|s| s.model == k).and_then(|s| s.median_mase);
+        if auto.model == ModelKind::SeasonalMean && score(ModelKind::SeasonalNaive) == Some(best) {
+            let mean = score(ModelKind::SeasonalMean).unwrap();
+            assert!(mean <= best * (1.0 + headroom_core::forecast::SEASONAL_MEAN_MARGIN), "{file}: {mean} vs {best}");
+        } else {
+            assert_eq!(score(auto.model), Some(best), "{file}");
+            assert!(
+                auto.backtest.iter().filter(|s| s.model < auto.model).all(|s| s.median_mase.is_none_or(|m| m > best)),
+                "{file}"
+            );
+        }
         for sc in &auto.backtest {
             assert!(sc.error.is_some() || sc.coverage_80 <= sc.coverage_95, "{file}: {sc:?}");
         }
