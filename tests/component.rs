@@ -363,27 +363,61 @@ async fn the_instances_chart_draws_new_counts_at_once_where_its_axes_put_them() 
     let new_peak: u32 = text(&root, "[data-testid=peak-instances]").parse().unwrap();
     assert!(new_peak > peak, "threshold 20 %: peak {new_peak}, was {peak}");
     assert!(canvas.to_data_url().unwrap() != before, "the canvas drew the new counts at once");
-    // Dragged on, back up to 45 % while the hand still moves: fewer instances, drawn at once too
-    // (on the axes as they are: they do not jump while the value moves).
+    // Dragged on, back up to 45 % while the hand still moves: fewer instances, drawn at once on
+    // the canvas, and the chart itself left as it is (its axes do not jump while the value moves,
+    // and it is not redrawn: its copy of the counts waits until the value is still).
     let at_20 = canvas.to_data_url().unwrap();
+    let chart_state = || {
+        js_sys::eval(
+            "(() => { const o = echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption(); \
+             return JSON.stringify([o.yAxis[0].max, Array.from(o.series.find(s => s.id === 'history').data)]); })()",
+        )
+        .unwrap()
+        .as_string()
+        .unwrap()
+    };
+    let chart_at_20 = chart_state();
     type_value(&root, "[data-testid=threshold-cpu]", "45");
     gloo::timers::future::sleep(Duration::from_millis(0)).await;
     let peak_45: u32 = text(&root, "[data-testid=peak-instances]").parse().unwrap();
     assert!(peak_45 < new_peak, "threshold 45 %: peak {peak_45}, at 20 % {new_peak}");
     assert!(canvas.to_data_url().unwrap() != at_20, "the canvas drew the counts at 45 % at once");
+    assert!(chart_state() == chart_at_20, "the chart was not redrawn while the value moved");
     let new_peak = peak_45;
-    // Once the value is still, the chart holds the same counts (its tooltip's), and the canvas
-    // draws them where the chart's axes, fitted to the new peak, put them.
+    // Once the value is still, the chart holds the same counts (its tooltip's), its axis fitted to
+    // the new peak, and the canvas draws them where the chart's axes put them.
     gloo::timers::future::sleep(Duration::from_millis(400)).await;
-    let top = js_sys::eval(
-        "echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption().yAxis[0].max",
+    assert!(chart_state() != chart_at_20, "the chart caught up once the value was still");
+    let axis_top = || {
+        js_sys::eval(
+            "echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption().yAxis[0].max",
+        )
+        .unwrap()
+        .as_f64()
+        .unwrap()
+    };
+    assert_eq!(axis_top(), f64::from(headroom::components::tracks::axis_top(new_peak)), "peak {new_peak}");
+    let (_, count, x, y) = longest_history_step();
+    assert!(blue_near(&root, x, y), "the new step at {count} drawn at ({x:.0}, {y:.0})");
+    // With only the scale events shown, the axis still reaches the highest of them.
+    for key in ["history", "forecast", "upper"] {
+        let button: web_sys::HtmlElement = root
+            .query_selector(&format!("[data-testid=instances-legend] [data-series={key}]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no legend button for {key}"))
+            .unchecked_into();
+        button.click();
+    }
+    gloo::timers::future::sleep(Duration::from_millis(400)).await;
+    let highest = js_sys::eval(
+        "Math.max(...Array.from(echarts.getInstanceByDom(document.querySelector('[data-testid=instances-chart]')).getOption() \
+         .series.find(s => s.id === 'events').data).filter((_, i) => i % 2 === 1))",
     )
     .unwrap()
     .as_f64()
     .unwrap();
-    assert!(top >= f64::from(new_peak) && top < 2.0 * f64::from(new_peak), "axis top {top} for peak {new_peak}");
-    let (_, count, x, y) = longest_history_step();
-    assert!(blue_near(&root, x, y), "the new step at {count} drawn at ({x:.0}, {y:.0})");
+    assert!(highest >= 1.0 && axis_top() >= highest, "axis top {} below the highest event, {highest}", axis_top());
+    style.remove();
 }
 
 #[wasm_bindgen_test]

@@ -16,6 +16,7 @@ stdout and JSON at --out.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import json
 import logging
@@ -373,7 +374,7 @@ def accuracy(
     """Every window's MAE and coverage for the peers and Headroom's models. With `stored` (an
     earlier run's accuracy entries), a window found there takes its peers' results from it instead
     of running them again (the peers are deterministic): only Headroom runs."""
-    kept = {(e["series"], e["holdout"], e.get("days_before_end", 0), e["train_points"]): e for e in stored or []}
+    kept = {(e["series"], e["holdout"], e.get("days_before_end", 0)): e for e in stored or []}
     results = []
     for rel in ACCURACY_SERIES:
         path = data_dir / rel
@@ -418,10 +419,14 @@ def accuracy(
             print(f"accuracy: {name} hold out {label}{ago} ({n_train} to fit, {len(test_y)} to score)", file=sys.stderr)
             ref = seasonal_naive(train.values, train.times, h, daily, weekly)
             entry["models"][REFERENCE] = score(ref.point[k - 1], None, None, None, None, test_y)
-            earlier = kept.get((name, label, before, n_train))
+            # The rows the window is made of (training and held out), to match an earlier run's.
+            entry["rows_sha256"] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+            earlier = kept.get((name, label, before))
             if earlier is not None:
+                same = [earlier.get(f) == entry[f] for f in ("train_points", "test_points", "horizon_steps")]
+                if not all(same) or earlier.get("rows_sha256", entry["rows_sha256"]) != entry["rows_sha256"]:
+                    raise SystemExit(f"peers: --peers-from: the earlier run's {name} {label} window ({before} d before the end) is not made of the same rows")
                 print("  peers: as in the earlier run", file=sys.stderr)
-                entry["peers_from"] = "earlier run"
             for pname, fn in PEERS.items():
                 if earlier is not None and pname in earlier["models"]:
                     entry["models"][pname] = earlier["models"][pname]
@@ -677,7 +682,18 @@ def main() -> int:
         if a.peers_from:
             earlier = json.loads(a.peers_from.read_text())
             stored = earlier.get("accuracy", [])
-            report["peers_from"] = {"file": str(a.peers_from), "generated": earlier.get("generated"), "versions": earlier.get("versions")}
+            # Their versions must be these: the results are reused as if the peers ran now.
+            pkgs = ("numpy", "pandas", "statsmodels", "statsforecast", "prophet")
+            now, then = report["versions"], earlier.get("versions", {})
+            if any(now.get(k) != then.get(k) for k in pkgs):
+                raise SystemExit(
+                    f"peers: --peers-from {a.peers_from}: its peers ran with "
+                    + ", ".join(f"{k} {then.get(k)}" for k in pkgs)
+                    + "; these are "
+                    + ", ".join(f"{k} {now.get(k)}" for k in pkgs)
+                )
+            # Where the peers' results were first computed, if that file reused them too.
+            report["peers_from"] = earlier.get("peers_from") or {"file": str(a.peers_from), "generated": earlier.get("generated")}
         report["accuracy"] = accuracy(hr, a.data, a.timeout, a.only, max(1, a.days), stored)
 
     a.out.parent.mkdir(parents=True, exist_ok=True)

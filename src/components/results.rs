@@ -61,6 +61,8 @@ pub struct InstancesDrawing {
     pub data: Vec<(&'static str, Vec<f64>)>,
     /// The highest count drawn (what the value axis must reach).
     pub peak: u32,
+    /// The first and last instant the tracks cover (what the time axis spans).
+    pub span: Option<(f64, f64)>,
 }
 
 impl InstancesDrawing {
@@ -159,6 +161,9 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             .step_by(stride)
             .flat_map(|e| [e.timestamp as f64, f64::from(e.to)])
             .collect();
+        // The axis holds every event drawn, whichever tracks are shown.
+        let events_top = events.chunks_exact(2).map(|e| e[1]).fold(0.0, f64::max);
+        peak = peak.max(events_top as u32);
         let (id, name, color, _) = INSTANCE_SERIES[3];
         chart = chart.series(
             Scatter::new()
@@ -199,7 +204,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             }
         }
     }
-    InstancesDrawing { option, data, peak }
+    InstancesDrawing { option, data, peak, span: time_span(replay) }
 }
 
 /// The first and last instant a replay's tracks cover (whichever the planner shows): what the
@@ -254,16 +259,17 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             echarts::timed("headroom:draw:tracks", || latest.with_value(|d| tracks::draw(&c, &el, &d.data)));
         }
     };
-    // Gives the chart `drawing` with its value axis up to `top` (timed as `headroom:draw:instances`).
+    // Gives the chart `drawing` with its value axis up to `top` (timed as `headroom:draw:instances`),
+    // then draws the canvas on its new axes; a chart that could not be drawn leaves the canvas
+    // empty (its message shows instead).
     let apply = move |el: &web_sys::Element, drawing: &InstancesDrawing, top: u32| {
         let new_chart = !echarts::drawn(el);
         let option = drawing.option_up_to(top);
         match echarts::timed("headroom:draw:instances", || echarts::update_with_data(el, &option, &drawing.data)) {
             Ok(_) => {
                 error.set(None);
-                let now = plan.with_untracked(|p| p.as_ref().and_then(|p| p.replay.as_ref().ok().and_then(time_span)));
-                if new_chart || span.get_value() != now {
-                    span.set_value(now);
+                if new_chart || span.get_value() != drawing.span {
+                    span.set_value(drawing.span);
                     respan.update(|n| *n += 1);
                 }
                 applied.set_value((drawing.clone(), top));
@@ -274,8 +280,16 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
                         on_finished.set_value(Some(handler));
                     }
                 }
+                paint();
             }
-            Err(e) => error.set(Some(format!("The chart could not be drawn: {e}"))),
+            Err(e) => {
+                error.set(Some(format!("The chart could not be drawn: {e}")));
+                // Whatever the chart holds now, it is not what `applied` says.
+                applied.set_value((InstancesDrawing::default(), 0));
+                if let Some(c) = canvas.get_untracked() {
+                    tracks::clear(&c);
+                }
+            }
         }
     };
     // The chart given the latest drawing, its axis fitted to it, if it has not been.
@@ -286,7 +300,6 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
         let top = tracks::axis_top(drawing.peak);
         if applied.with_value(|(d, t)| *d != drawing || *t != top) {
             apply(&el, &drawing, top);
-            paint();
         }
     };
     Effect::new(move |_| {
@@ -309,7 +322,9 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             return;
         }
         let hand_moving = moving.get_value();
-        let (same_frame, top) = applied.with_value(|(d, top)| (d.option == drawing.option, *top));
+        // The same axes but for the value axis' top: the same series and lines over the same span.
+        let (same_frame, top) =
+            applied.with_value(|(d, top)| (d.option == drawing.option && d.span == drawing.span, *top));
         latest.set_value(drawing.clone());
         if echarts::drawn(&el) && same_frame && drawing.peak <= top {
             // The axes hold the new counts: the canvas draws them at once.
@@ -322,7 +337,6 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
                 tracks::axis_top(drawing.peak)
             };
             apply(&el, &drawing, top);
-            paint();
         }
         // Replacing the timer cancels the one pending.
         moving.set_value(true);

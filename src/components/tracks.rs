@@ -6,7 +6,8 @@
 //! event squares on a canvas of their own costs well under a millisecond. So the chart keeps
 //! the tracks' points (for its tooltip and for a PNG) but draws them transparent, and this canvas
 //! draws them where the chart's axes put them: again after each of the chart's own redraws (a zoom,
-//! a resize, new axes), at once after each replay.
+//! a resize, new axes), at once after each replay. The value axis reaches the highest count drawn,
+//! tracks or events.
 //!
 //! The value axis does not follow every new peak while the planner's hand moves: its top only
 //! grows when the counts no longer fit ([`axis_top`] with room to grow), and shrinks back to fit
@@ -128,7 +129,7 @@ pub const LINE_WIDTH: f64 = 2.0;
 pub const SQUARE: f64 = 5.0;
 pub const SQUARE_OPACITY: f64 = 0.7;
 
-pub use canvas::draw;
+pub use canvas::{clear, draw};
 
 mod canvas {
     use wasm_bindgen::{JsCast, JsValue};
@@ -147,12 +148,17 @@ mod canvas {
         };
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        let (css_w, css_h) = (format!("{w}px"), format!("{h}px"));
+        let style = canvas.style();
         if canvas.width() != pw || canvas.height() != ph {
             canvas.set_width(pw);
             canvas.set_height(ph);
-            let style = canvas.style();
-            let _ = style.set_property("width", &format!("{w}px"));
-            let _ = style.set_property("height", &format!("{h}px"));
+        }
+        if style.get_property_value("width").ok().as_deref() != Some(css_w.as_str())
+            || style.get_property_value("height").ok().as_deref() != Some(css_h.as_str())
+        {
+            let _ = style.set_property("width", &css_w);
+            let _ = style.set_property("height", &css_h);
         }
         let Some(ctx) = context(canvas) else { return };
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
@@ -203,7 +209,8 @@ mod canvas {
         canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
     }
 
-    fn clear(canvas: &web_sys::HtmlCanvasElement) {
+    /// Clears `canvas`.
+    pub fn clear(canvas: &web_sys::HtmlCanvasElement) {
         if let Some(ctx) = context(canvas) {
             let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
             ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
