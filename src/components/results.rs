@@ -82,18 +82,25 @@ impl InstancesDrawing {
     }
 }
 
+/// How the chart itself draws a series drawn as `mark`: the style its opacity is set in, and the
+/// opacity. Transparent while the canvas laid over the chart draws the series (the chart keeps its
+/// points for its tooltip); as the canvas draws it when `by_chart` (for a PNG).
+fn chart_style(mark: Mark, by_chart: bool) -> (&'static str, f64) {
+    match mark {
+        Mark::Square => ("itemStyle", if by_chart { tracks::SQUARE_OPACITY } else { 0.0 }),
+        _ => ("lineStyle", if by_chart { 1.0 } else { 0.0 }),
+    }
+}
+
 /// The instances chart's tracks and events drawn by the chart itself (`on`: for a PNG) or left to
-/// the canvas laid over it (transparent in the chart, which keeps their points for its tooltip).
-/// `ids` are the series the chart has.
+/// the canvas laid over it, as a patch of the chart's `series`; `ids` are the series it has.
 fn tracks_shown_by_chart(on: bool, ids: &[&str]) -> serde_json::Value {
     let series: Vec<serde_json::Value> = INSTANCE_SERIES
         .iter()
         .filter(|s| ids.contains(&s.0))
-        .map(|&(id, _, _, mark)| match mark {
-            Mark::Square => {
-                serde_json::json!({"id": id, "itemStyle": {"opacity": if on { tracks::SQUARE_OPACITY } else { 0.0 }}})
-            }
-            _ => serde_json::json!({"id": id, "lineStyle": {"opacity": if on { 1.0 } else { 0.0 }}}),
+        .map(|&(id, _, _, mark)| {
+            let (style, opacity) = chart_style(mark, on);
+            serde_json::json!({"id": id, style: {"opacity": opacity}})
         })
         .collect();
     serde_json::Value::Array(series)
@@ -172,7 +179,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
                 // Squares: a filled rectangle draws faster than an arc, a thousand times per redraw.
                 .symbol(Symbol::Rect)
                 .symbol_size(5)
-                .item_style(ItemStyle::new().color(color).opacity(0.7)),
+                .item_style(ItemStyle::new().color(color)),
         );
         data.push((id, events));
     }
@@ -197,17 +204,18 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             if s["id"] == "events" {
                 s["large"] = serde_json::Value::Bool(true);
                 s["largeThreshold"] = serde_json::json!(200);
-                // Drawn by the canvas laid over the chart (see `tracks`), like the tracks.
-                s["itemStyle"]["opacity"] = serde_json::json!(0.0);
-            } else if s["id"] != "bounds" {
-                s["lineStyle"]["opacity"] = serde_json::json!(0.0);
+            }
+            // Drawn by the canvas laid over the chart (see `tracks`).
+            if let Some(&(_, _, _, mark)) = INSTANCE_SERIES.iter().find(|i| s["id"] == i.0) {
+                let (style, opacity) = chart_style(mark, false);
+                s[style]["opacity"] = serde_json::json!(opacity);
             }
         }
     }
     InstancesDrawing { option, data, peak, span: time_span(replay) }
 }
 
-/// The first and last instant a replay's tracks cover (whichever the planner shows): what the
+/// The first and last instant a replay's tracks cover (every track it has, shown or not): what the
 /// chart's time axis spans. A dragged threshold moves the counts and the events, not this.
 fn time_span(replay: &Replay) -> Option<(f64, f64)> {
     let first = replay.history.changes.first()?.0;
@@ -249,7 +257,6 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     let on_finished = StoredValue::new_local(None::<wasm_bindgen::closure::Closure<dyn FnMut()>>);
     // Bumped when the chart is made or its time span changes (not at each redraw of the counts):
     // then it is zoomed again to the range both charts share.
-    let span = StoredValue::new(None::<(f64, f64)>);
     let respan = RwSignal::new(0u32);
     super::time_view::link(node, super::time_view::Source::InstancesChart, echarts::plot_inset(), respan.into());
     // The counts and events on the canvas, where the chart's axes put them now (timed as
@@ -263,13 +270,12 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // then draws the canvas on its new axes; a chart that could not be drawn leaves the canvas
     // empty (its message shows instead).
     let apply = move |el: &web_sys::Element, drawing: &InstancesDrawing, top: u32| {
-        let new_chart = !echarts::drawn(el);
+        let new_span = !echarts::drawn(el) || applied.with_value(|(d, _)| d.span != drawing.span);
         let option = drawing.option_up_to(top);
         match echarts::timed("headroom:draw:instances", || echarts::update_with_data(el, &option, &drawing.data)) {
             Ok(_) => {
                 error.set(None);
-                if new_chart || span.get_value() != drawing.span {
-                    span.set_value(drawing.span);
+                if new_span {
                     respan.update(|n| *n += 1);
                 }
                 applied.set_value((drawing.clone(), top));

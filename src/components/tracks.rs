@@ -13,7 +13,11 @@
 //! grows when the counts no longer fit ([`axis_top`] with room to grow), and shrinks back to fit
 //! once the value is still.
 
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::echarts;
 use super::legend::Mark;
+use super::results::INSTANCE_SERIES;
 
 /// The top of the instances axis for counts up to `peak`: the round number just above it that
 /// the chart library would choose itself (a nice step of about a fifth of the range, at least 1).
@@ -129,92 +133,77 @@ pub const LINE_WIDTH: f64 = 2.0;
 pub const SQUARE: f64 = 5.0;
 pub const SQUARE_OPACITY: f64 = 0.7;
 
-pub use canvas::{clear, draw};
-
-mod canvas {
-    use wasm_bindgen::{JsCast, JsValue};
-
-    use super::*;
-    use crate::components::echarts;
-    use crate::components::results::INSTANCE_SERIES;
-
-    /// Draws `data` (points by series id, as the instances chart holds them) on `canvas`, laid over
-    /// the chart in `el`, where its axes put them now. Clears the canvas when the chart is not
-    /// drawn. The canvas is sized to the chart (at the screen's pixel density) when that changed.
-    pub fn draw(canvas: &web_sys::HtmlCanvasElement, el: &web_sys::Element, data: &[(&str, Vec<f64>)]) {
-        let Some((w, h, frame)) = echarts::frame(el) else {
-            clear(canvas);
-            return;
-        };
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-        let (css_w, css_h) = (format!("{w}px"), format!("{h}px"));
-        let style = canvas.style();
-        if canvas.width() != pw || canvas.height() != ph {
-            canvas.set_width(pw);
-            canvas.set_height(ph);
-        }
-        if style.get_property_value("width").ok().as_deref() != Some(css_w.as_str())
-            || style.get_property_value("height").ok().as_deref() != Some(css_h.as_str())
-        {
-            let _ = style.set_property("width", &css_w);
-            let _ = style.set_property("height", &css_h);
-        }
-        let Some(ctx) = context(canvas) else { return };
-        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        ctx.clear_rect(0.0, 0.0, w, h);
-        ctx.save();
-        ctx.begin_path();
-        // The plot, and the width of a line above and below it (a count at the axis' top or at 0
-        // is drawn whole, as the chart library draws it).
-        ctx.rect(
-            frame.left,
-            frame.top - LINE_WIDTH,
-            frame.right - frame.left,
-            frame.bottom - frame.top + 2.0 * LINE_WIDTH,
-        );
-        ctx.clip();
-        for (id, points) in data {
-            let Some(&(_, _, color, mark)) = INSTANCE_SERIES.iter().find(|s| s.0 == *id) else { continue };
-            if mark == Mark::Square {
-                // One path for every square: one fill, however many events.
-                ctx.begin_path();
-                for (x, y) in squares(points, &frame) {
-                    ctx.rect(x - SQUARE / 2.0, y - SQUARE / 2.0, SQUARE, SQUARE);
-                }
-                ctx.set_global_alpha(SQUARE_OPACITY);
-                ctx.set_fill_style_str(color);
-                ctx.fill();
-                ctx.set_global_alpha(1.0);
-                continue;
-            }
-            let line = step_line(points, &frame);
-            let Some(&(x, y)) = line.first() else { continue };
+/// Draws `data` (points by series id, as the instances chart holds them) on `canvas`, laid over
+/// the chart in `el`, where its axes put them now. Clears the canvas when the chart is not
+/// drawn. The canvas is sized to the chart (at the screen's pixel density) when that changed.
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, el: &web_sys::Element, data: &[(&str, Vec<f64>)]) {
+    let Some((w, h, frame)) = echarts::frame(el) else {
+        clear(canvas);
+        return;
+    };
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    let (css_w, css_h) = (format!("{w}px"), format!("{h}px"));
+    let style = canvas.style();
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    if style.get_property_value("width").ok().as_deref() != Some(css_w.as_str())
+        || style.get_property_value("height").ok().as_deref() != Some(css_h.as_str())
+    {
+        let _ = style.set_property("width", &css_w);
+        let _ = style.set_property("height", &css_h);
+    }
+    let Some(ctx) = context(canvas) else { return };
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w, h);
+    ctx.save();
+    ctx.begin_path();
+    // The plot, and the width of a line above and below it (a count at the axis' top or at 0
+    // is drawn whole, as the chart library draws it).
+    ctx.rect(frame.left, frame.top - LINE_WIDTH, frame.right - frame.left, frame.bottom - frame.top + 2.0 * LINE_WIDTH);
+    ctx.clip();
+    for (id, points) in data {
+        let Some(&(_, _, color, mark)) = INSTANCE_SERIES.iter().find(|s| s.0 == *id) else { continue };
+        if mark == Mark::Square {
+            // One path for every square: one fill, however many events.
             ctx.begin_path();
-            ctx.move_to(x, y);
-            for &(x, y) in &line[1..] {
-                ctx.line_to(x, y);
+            for (x, y) in squares(points, &frame) {
+                ctx.rect(x - SQUARE / 2.0, y - SQUARE / 2.0, SQUARE, SQUARE);
             }
-            ctx.set_stroke_style_str(color);
-            ctx.set_line_width(LINE_WIDTH);
-            ctx.set_line_join("bevel");
-            let pattern: js_sys::Array = dash(mark, LINE_WIDTH).into_iter().map(JsValue::from_f64).collect();
-            let _ = ctx.set_line_dash(&pattern);
-            ctx.stroke();
+            ctx.set_global_alpha(SQUARE_OPACITY);
+            ctx.set_fill_style_str(color);
+            ctx.fill();
+            ctx.set_global_alpha(1.0);
+            continue;
         }
-        ctx.restore();
-    }
-
-    fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
-        canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
-    }
-
-    /// Clears `canvas`.
-    pub fn clear(canvas: &web_sys::HtmlCanvasElement) {
-        if let Some(ctx) = context(canvas) {
-            let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-            ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
+        let line = step_line(points, &frame);
+        let Some(&(x, y)) = line.first() else { continue };
+        ctx.begin_path();
+        ctx.move_to(x, y);
+        for &(x, y) in &line[1..] {
+            ctx.line_to(x, y);
         }
+        ctx.set_stroke_style_str(color);
+        ctx.set_line_width(LINE_WIDTH);
+        ctx.set_line_join("bevel");
+        let pattern: js_sys::Array = dash(mark, LINE_WIDTH).into_iter().map(JsValue::from_f64).collect();
+        let _ = ctx.set_line_dash(&pattern);
+        ctx.stroke();
+    }
+    ctx.restore();
+}
+
+fn context(canvas: &web_sys::HtmlCanvasElement) -> Option<web_sys::CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok().flatten()?.dyn_into().ok()
+}
+
+/// Clears `canvas`.
+pub fn clear(canvas: &web_sys::HtmlCanvasElement) {
+    if let Some(ctx) = context(canvas) {
+        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+        ctx.clear_rect(0.0, 0.0, f64::from(canvas.width()), f64::from(canvas.height()));
     }
 }
 

@@ -89,12 +89,7 @@ pub fn prepare(
         let Some(series) = mapping.get(&m).and_then(|r| r.find(files)) else { continue };
         any = true;
         sources.series[i] = Some(series);
-        sources.forecasts[i] = forecasts.get(&m).map(|f| ForecastColumn {
-            timestamps: &f.timestamps,
-            step_ms: f.step_ms,
-            point: &f.point,
-            upper: &f.upper_95,
-        });
+        sources.forecasts[i] = forecasts.get(&m).map(|f| ForecastColumn::of(f));
     }
     if !any {
         return None;

@@ -167,12 +167,7 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let mut columns: [Option<ForecastColumn>; 4] = Default::default();
     for (slot, f) in columns.iter_mut().zip(&forecasts) {
-        *slot = f.as_ref().map(|f| ForecastColumn {
-            timestamps: &f.timestamps,
-            step_ms: f.step_ms,
-            point: &f.point,
-            upper: &f.upper_95,
-        });
+        *slot = f.as_ref().map(ForecastColumn::of);
     }
     let aligned = match align(&Sources { series, forecasts: columns }, HistoryInstances::Constant(args.replicas)) {
         Ok(a) => a,

@@ -17,6 +17,7 @@
 
 use crate::capacity::policy::Metric;
 use crate::capacity::replay::{ForecastInputs, HistoryInstances, MetricColumns, ReplayInputs};
+use crate::forecast::ForecastResult;
 use crate::resample::{regularise, Aggregation, ResampleError};
 use crate::series::Series;
 use crate::time::to_rfc3339;
@@ -48,6 +49,13 @@ pub struct ForecastColumn<'a> {
     pub point: &'a [f64],
     /// Upper end of the 95 % interval.
     pub upper: &'a [f64],
+}
+
+impl<'a> ForecastColumn<'a> {
+    /// A metric's forecast as the replay takes it: its points and its 95 % upper band.
+    pub fn of(f: &'a ForecastResult) -> Self {
+        ForecastColumn { timestamps: &f.timestamps, step_ms: f.step_ms, point: &f.point, upper: &f.upper_95 }
+    }
 }
 
 /// The series (and optional forecast) feeding each metric, in [`Metric::ALL`] order.
