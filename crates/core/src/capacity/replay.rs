@@ -229,10 +229,20 @@ impl Spans {
             return (first, acc.0, acc.1);
         }
         let mut k = first + self.size;
+        // The first block alone, before the larger nodes that start with it: a run that ends at
+        // once (the replay tries one at each block it walks) costs one call of `ok`.
+        let leaf = Spans::join(&acc, &self.lo[k], &self.hi[k]);
+        if !ok(&leaf.0, &leaf.1) {
+            return (first, acc.0, acc.1);
+        }
+        acc = leaf;
+        k += 1;
+        if k.is_power_of_two() {
+            return (self.blocks, acc.0, acc.1);
+        }
         loop {
-            while k.is_multiple_of(2) {
-                k /= 2;
-            }
+            // Up to the largest node that starts at k.
+            k >>= k.trailing_zeros();
             let next = Spans::join(&acc, &self.lo[k], &self.hi[k]);
             if !ok(&next.0, &next.1) {
                 // The run ends inside node k: find the first leaf of it that fails.
@@ -569,8 +579,7 @@ impl Prepared {
             // Fast path: with nothing warming and a controller that every tick of this step would
             // leave as it is, the step's ticks are passed over at once.
             if s.fast && s.next_tick < step_end && s.fleet.warming.is_empty() && s.ctl.steady(&view) {
-                let ticks = (step_end - s.next_tick + p - 1) / p;
-                s.next_tick += ticks * p;
+                s.next_tick += ticks_before(step_end - s.next_tick, p, inv_p) * p;
                 acc.account(step_end, n_fleet, breach);
                 continue;
             }
@@ -614,14 +623,7 @@ impl Prepared {
                         if s.fast && limit > now + p {
                             // Ticks now + p, …, now + k·p are all < limit: k = ⌊(limit − now − 1)/p⌋,
                             // estimated in floating point and corrected (no integer division).
-                            let room = limit - now - 1;
-                            let mut k = (room as f64 * inv_p) as i64;
-                            while k * p > room {
-                                k -= 1;
-                            }
-                            while (k + 1) * p <= room {
-                                k += 1;
-                            }
+                            let k = ticks_before(limit - now, p, inv_p) - 1;
                             s.ctl.skip(now + k * p, k);
                             s.next_tick = now + (k + 1) * p;
                         } else {
@@ -730,6 +732,24 @@ impl Prepared {
         acc.breach_ms += breaching * step;
         end
     }
+}
+
+/// How many ticks every `p` ms from now fall within the next `span` ms (now included, the end
+/// not): ⌈span / p⌉ for span > 0, estimated in floating point with `inv_p` = 1/p and corrected,
+/// without an integer division (tens of cycles, in a loop run for most data steps).
+#[inline]
+fn ticks_before(span: i64, p: i64, inv_p: f64) -> i64 {
+    if span <= 0 {
+        return 0;
+    }
+    let mut k = (span as f64 * inv_p) as i64;
+    while k * p < span {
+        k += 1;
+    }
+    while k > 0 && (k - 1) * p >= span {
+        k -= 1;
+    }
+    k
 }
 
 /// What the steps of a segment require: the peak, and the first step that needs more than max
@@ -1197,7 +1217,7 @@ impl Replay {
 
 #[cfg(test)]
 mod tests {
-    use super::{HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
+    use super::{ticks_before, HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
     use proptest::prelude::*;
 
     #[test]
@@ -1217,6 +1237,17 @@ mod tests {
             limit: Some(HpaLimit::Pods { value: 1, period_s: 60 }),
         };
         assert!(hpa.to_string().ends_with("limited by 1 pod/60 s to 5"), "{hpa}");
+    }
+
+    #[test]
+    fn ticks_before_is_the_ceiling_of_the_span_over_the_period() {
+        for p in [1i64, 7, 1_000, 15_000, 60_000, 300_000, 86_400_000] {
+            let inv_p = 1.0 / p as f64;
+            for span in (-3..40).map(|k| k * p / 4).chain([1, p - 1, p, p + 1, 1 << 40, (1 << 40) + 1]) {
+                let want = if span > 0 { (span + p - 1) / p } else { 0 };
+                assert_eq!(ticks_before(span, p, inv_p), want, "span {span}, period {p}");
+            }
+        }
     }
 
     proptest! {
