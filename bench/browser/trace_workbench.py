@@ -11,15 +11,15 @@ over a year of 5-minute data) under Chromium's tracing and splits each change's 
   - total: input event to the queued task, as bench-workbench measures it (slowed by tracing).
 
 Usage (from the repository root, after `trunk build --release` and
-`cargo build --release -p headroom-e2e`; needs Python with `websocket-client`, e.g. the peers'
-venv that bench/peers/run.sh makes: target/peer-venv/bin/python):
+`cargo build --release -p headroom-e2e`; needs Python with `websocket-client`: the peers' venv
+that bench/peers/run.sh makes has it, target/peer-venv/bin/python, or `pip install websocket-client`):
 
     python3 bench/browser/trace_workbench.py [DIST] [--rounds N] [--css CSS]
 
 DIST defaults to dist. --css adds a style sheet to the page first (to try a CSS change). Only
 127.0.0.1 is used: the page is served by target/release/headroom-serve.
 """
-import argparse, json, os, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
 import websocket  # websocket-client
 
@@ -121,32 +121,54 @@ def main():
         sys.exit(f'needs {args.dist}/index.html (trunk build --release) and {serve} '
                  '(cargo build --release -p headroom-e2e)')
     tmp = tempfile.mkdtemp(prefix='headroom-trace-')
-    csv = os.path.join(tmp, 'year-5min.csv')
-    subprocess.run(['cargo', 'run', '--release', '-q', '-p', 'headroom-core', '--example', 'workbench_csv', '--', csv],
-                   check=True)
-    web, debug = free_port(), free_port()
-    server = subprocess.Popen([serve, args.dist, f'127.0.0.1:{web}'], stdout=subprocess.DEVNULL)
-    chromium = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-    browser = subprocess.Popen([chromium, '--headless=new', '--no-sandbox', f'--remote-debugging-port={debug}',
-                                f'--user-data-dir={tmp}/profile', '--window-size=1280,800', 'about:blank'],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = []
+
+    def start(cmd, **kw):
+        # Each in its own process group: stopping it stops its children too.
+        procs.append(subprocess.Popen(cmd, start_new_session=True, **kw))
+        return procs[-1]
+
     try:
+        csv = os.path.join(tmp, 'year-5min.csv')
+        subprocess.run(['cargo', 'run', '--release', '-q', '-p', 'headroom-core', '--example', 'workbench_csv', '--', csv],
+                       check=True)
+        web = free_port()
+        start([serve, args.dist, f'127.0.0.1:{web}'], stdout=subprocess.DEVNULL)
         for _ in range(100):
             try:
-                tabs = json.load(urllib.request.urlopen(f'http://127.0.0.1:{debug}/json'))
+                urllib.request.urlopen(f'http://127.0.0.1:{web}/index.html').close()
                 break
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.1)
         else:
-            sys.exit('Chromium did not start')
+            sys.exit(f'headroom-serve did not answer on 127.0.0.1:{web}')
+        chromium = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+        profile = os.path.join(tmp, 'profile')
+        # Port 0: Chromium picks a free port and writes it to DevToolsActivePort in its profile.
+        start([chromium, '--headless=new', '--no-sandbox', '--remote-debugging-address=127.0.0.1',
+               '--remote-debugging-port=0', f'--user-data-dir={profile}', '--window-size=1280,800', 'about:blank'],
+              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tabs = None
+        for _ in range(150):
+            try:
+                with open(os.path.join(profile, 'DevToolsActivePort')) as f:
+                    debug = int(f.readline())
+                tabs = json.load(urllib.request.urlopen(f'http://127.0.0.1:{debug}/json'))
+                break
+            except (OSError, ValueError):
+                time.sleep(0.2)
+        if tabs is None:
+            sys.exit('Chromium did not start (set CHROMIUM to its path)')
         page = Page(next(t for t in tabs if t['type'] == 'page')['webSocketDebuggerUrl'])
         page.cdp('Emulation.setDeviceMetricsOverride', width=1280, height=800, deviceScaleFactor=1, mobile=False)
         page.cdp('Page.enable')
         page.cdp('Page.navigate', url=f'http://127.0.0.1:{web}/')
-        for _ in range(100):
+        for _ in range(150):
             time.sleep(0.2)
             if page.js("!!document.querySelector('[data-testid=file-input]')"):
                 break
+        else:
+            sys.exit('the app did not show its file input in 30 s')
         doc = page.cdp('DOM.getDocument')
         node = page.cdp('DOM.querySelector', nodeId=doc['root']['nodeId'], selector='[data-testid=file-input]')
         page.cdp('DOM.setFileInputFiles', nodeId=node['nodeId'], files=[csv])
@@ -166,8 +188,17 @@ def main():
             time.sleep(0.03)
         rows = split(page.end_trace())
     finally:
-        browser.kill()
-        server.kill()
+        for proc in procs:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(proc.pid, sig)
+                    proc.wait(timeout=10)
+                    break
+                except ProcessLookupError:
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f'{len(rows)} threshold changes traced (tracing slows them down; compare runs of this script)')
     for key in ['total', 'app', 'canvas raster', 'frame']:
         xs = [r[key] for r in rows]

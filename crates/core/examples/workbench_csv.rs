@@ -9,7 +9,14 @@ fn main() {
         eprintln!("usage: workbench_csv OUT.csv [ROWS]");
         std::process::exit(2);
     };
-    let rows = args.next().and_then(|a| a.parse().ok()).unwrap_or(105_120);
+    let rows = match args.next().map(|a| a.parse::<usize>()) {
+        None => 105_120,
+        Some(Ok(rows)) => rows,
+        Some(Err(e)) => {
+            eprintln!("workbench_csv: ROWS must be a whole number: {e}");
+            std::process::exit(2);
+        }
+    };
     if let Err(e) = std::fs::write(&out, headroom_core::synth::usage_csv_every(rows, 300, 42)) {
         eprintln!("workbench_csv: cannot write {out}: {e}");
         std::process::exit(1);
