@@ -124,8 +124,8 @@ pub fn squares(points: &[f64], f: &Frame) -> Vec<(f64, f64)> {
     points.chunks_exact(2).filter(|p| p[0] >= f.t0 && p[0] <= f.t1).map(|p| (f.x(p[0]), f.y(p[1]))).collect()
 }
 
-/// The squares of `side` centred at `centres` (in time order: left to right), as rectangles covering exactly
-/// the same pixels: squares on one row that touch or overlap are one rectangle. A year of events
+/// The squares of `side` centred at `centres` (in time order: left to right), as rectangles
+/// covering exactly the same pixels: squares on one row that touch or overlap are one rectangle. A year of events
 /// at a few counts is a few hundred rectangles instead of a thousand squares, filled as one path
 /// (whose union is what shows, however many overlap).
 pub fn square_rects(centres: &[(f64, f64)], side: f64) -> Vec<Rect> {
@@ -166,8 +166,8 @@ pub type Rect = [f64; 4];
 /// Filled as one path, these draw what stroking the line draws (at the corners, the joint's square
 /// rather than its bevel: under a pixel of difference at the tracks' 2 px). A canvas fills
 /// axis-aligned rectangles far faster than it strokes a path of thousands of short segments: in a
-/// test page, 2,400 of them in 1.0 ms against 2.7 ms for the stroke. A segment that is neither horizontal nor vertical (never in a step line) is
-/// covered by its bounding box.
+/// test page, 2,400 of them in 1.0 ms against 2.7 ms for the stroke. A segment that is neither
+/// horizontal nor vertical (never in a step line) is covered by its bounding box.
 pub fn line_rects(line: &[(f64, f64)], width: f64, pattern: &[f64]) -> Vec<Rect> {
     let half = width / 2.0;
     // Without repeated vertices, the line's own ends are its first and last vertex.
@@ -264,8 +264,9 @@ fn simplified(line: &[(f64, f64)]) -> Vec<(f64, f64)> {
 /// line takes there, at the column's first vertical segment; a horizontal segment short enough
 /// for the columns at its ends to cover it adds nothing. What it draws stays within a CSS pixel
 /// of what [`line_rects`] draws (a column reaches half the width past its lowest and highest
-/// level even at the line's ends, where [`line_rects`] ends flat); where a year of counts changes every few pixels, it fills a third
-/// as many rectangles, and the canvas' time goes with their number.
+/// level even at the line's ends, where [`line_rects`] ends flat); where a year of counts changes
+/// every few pixels, it fills a third as many rectangles, and the canvas' time goes with their
+/// number.
 pub fn solid_rects(line: &[(f64, f64)], width: f64) -> Vec<Rect> {
     let half = width / 2.0;
     let line = simplified(line);
@@ -368,27 +369,24 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, el: &web_sys::Element, data: &[
     ctx.clip();
     for (id, points) in data {
         let Some(&(_, _, color, mark)) = INSTANCE_SERIES.iter().find(|s| s.0 == *id) else { continue };
-        if mark == Mark::Square {
-            // One path for every square: one fill, however many events.
-            ctx.begin_path();
-            for [x, y, w, h] in square_rects(&squares(points, &frame), SQUARE) {
-                ctx.rect(x, y, w, h);
-            }
-            ctx.set_global_alpha(SQUARE_OPACITY);
-            ctx.set_fill_style_str(color);
-            ctx.fill();
-            ctx.set_global_alpha(1.0);
-            continue;
-        }
-        // The line as rectangles, filled as one path (see `line_rects`).
-        let line = step_line(points, &frame);
-        let pattern = dash(mark, LINE_WIDTH);
-        let rects =
-            if pattern.is_empty() { solid_rects(&line, LINE_WIDTH) } else { line_rects(&line, LINE_WIDTH, &pattern) };
+        // Each series as rectangles, filled as one path: one fill, however many (see `line_rects`).
+        let (rects, alpha) = if mark == Mark::Square {
+            (square_rects(&squares(points, &frame), SQUARE), SQUARE_OPACITY)
+        } else {
+            let line = step_line(points, &frame);
+            let pattern = dash(mark, LINE_WIDTH);
+            let rects = if pattern.is_empty() {
+                solid_rects(&line, LINE_WIDTH)
+            } else {
+                line_rects(&line, LINE_WIDTH, &pattern)
+            };
+            (rects, 1.0)
+        };
         ctx.begin_path();
         for [x, y, w, h] in rects {
             ctx.rect(x, y, w, h);
         }
+        ctx.set_global_alpha(alpha);
         ctx.set_fill_style_str(color);
         ctx.fill();
     }

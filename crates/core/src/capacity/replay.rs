@@ -711,7 +711,7 @@ impl Prepared {
         }
         let run_end = start + step * end as i64;
         if s.next_tick < run_end {
-            let ticks = (run_end - s.next_tick + p - 1) / p;
+            let ticks = ticks_before(run_end - s.next_tick, p, 1.0 / p as f64);
             if free != 0 {
                 let last_tick = s.next_tick + (ticks - 1) * p;
                 let views: Vec<View> = (0..ticks.min(32))
