@@ -359,3 +359,54 @@ fn a_down_alarm_that_changed_inside_a_passed_over_run_counts_as_it_would_have() 
     assert!(downs >= 30, "the count should go down once a day at least: {downs}");
     assert_eq!(fast, prepared.run_reference(&p).unwrap());
 }
+
+#[test]
+fn a_run_passed_over_leaves_every_datapoint_its_alarms_still_hold() {
+    // One tick per 5-minute step, alarms on 1 of the last 3 datapoints. For 800 steps response
+    // time sits between its lines (its down alarm steadily off, so the count cannot drop), CPU
+    // under its scale-down line, and memory swings across its scale-down line: the replay passes
+    // over the whole run, memory's alarm history changing inside it. At step 800 response time
+    // drops under its line. Memory was under its line two steps before (and not since): its alarm
+    // still holds that datapoint, so every down alarm fires and the count drops at step 800 — the
+    // run passed over must leave each of memory's last three datapoints, not only the newest.
+    let (start, step) = (1_704_067_200_000i64, 300_000i64);
+    let n = 1_600;
+    let (mut cpu, mut memory, mut latency) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..n {
+        cpu.push(10.0);
+        memory.push(match i {
+            798 => 30.0,
+            _ if i < 797 && i % 7 == 3 => 30.0,
+            _ => 50.0,
+        });
+        latency.push(if i < 800 { 1.0 } else { 0.2 });
+    }
+    let inputs = ReplayInputs {
+        timestamps: (0..n as i64).map(|i| start + i * step).collect(),
+        metrics: MetricColumns {
+            cpu: Some(cpu),
+            memory: Some(memory),
+            response_time: Some(latency),
+            request_rate: None,
+        },
+        instances: HistoryInstances::Constant(4),
+        forecast: None,
+    };
+    let prepared = Prepared::new(&inputs).unwrap();
+    let mut p = Policy::from_json(&fixture("seed.json")).unwrap();
+    p.min_instances = 1;
+    if let Scaler::Threshold(t) = &mut p.scaler {
+        let rule = |up, down| Some(headroom_core::capacity::policy::Rule { scale_up: up, scale_down: Some(down) });
+        t.cpu = rule(70.0, 35.0);
+        t.memory = rule(80.0, 40.0);
+        t.response_time = rule(2.0, 0.5);
+        t.evaluation.periods = 1;
+        t.evaluation.of = 3;
+        t.evaluation.period_s = 300.0;
+        t.cooldown_down_s = 0.0;
+    }
+    let reference = prepared.run_reference(&p).unwrap();
+    let first = reference.history.events.first().expect("the count drops");
+    assert_eq!((first.timestamp, first.from, first.to), (start + 800 * step, 4, 3), "{:?}", reference.history.events);
+    assert_eq!(prepared.run(&p).unwrap(), reference);
+}

@@ -211,6 +211,17 @@ impl Spans {
         Spans { blocks, size, lo, hi }
     }
 
+    /// `bound(greatest)` over block `b` (what a controller's
+    /// [`required_bound`](Controller::required_bound) gives for its steps), +∞ where that does not
+    /// hold: `bound` gives none, or a value of the block is missing or below 0.
+    fn block_bound(&self, b: usize, has: &[bool; 4], bound: impl Fn(&[f64; 4]) -> Option<f64>) -> f64 {
+        let k = self.size + b;
+        if b >= self.blocks || (0..4).any(|m| has[m] && self.lo[k][m] < 0.0) {
+            return f64::INFINITY;
+        }
+        bound(&self.hi[k]).unwrap_or(f64::INFINITY)
+    }
+
     fn join(a: &([f64; 4], [f64; 4]), lo: &[f64; 4], hi: &[f64; 4]) -> ([f64; 4], [f64; 4]) {
         let mut out = *a;
         for m in 0..4 {
@@ -560,22 +571,34 @@ impl Prepared {
         let need = Need { fits, peak: 0.0, first_over: None };
         let mut acc = Acc { seg_t: start, area: 0.0, breach_ms: 0, peak: n_fleet, need };
         let mut i = 0;
+        // At least what any step of the current block requires (+∞ if unknown): a step whose
+        // requirement cannot matter (see `Need::limit`) is not computed (fast path only).
+        let mut bound = f64::INFINITY;
         while i < seg.len {
-            if s.fast && i.is_multiple_of(SPAN_BLOCK) && s.fleet.warming.is_empty() {
-                let run_end = self.pass_over_run(s, seg, i, (min, max), &mut acc, n_fleet);
-                if run_end > i {
-                    i = run_end;
-                    continue;
+            if s.fast && i.is_multiple_of(SPAN_BLOCK) {
+                if s.fleet.warming.is_empty() {
+                    let run_end = self.pass_over_run(s, seg, i, (min, max), &mut acc, n_fleet);
+                    if run_end > i {
+                        i = run_end;
+                        continue;
+                    }
                 }
+                bound = seg.spans.block_bound(i / SPAN_BLOCK, &self.has, |hi| s.ctl.required_bound(hi, has_cpu));
             }
             let d = &seg.d[i];
             let t0 = start + step * i as i64;
             i += 1;
             let step_end = t0 + step;
-            let req = s.ctl.required(d, has_cpu);
-            acc.need.count(req, t0);
+            // The step's requirement, once known; None while it is at most `bound`, and `bound`
+            // changes neither the peak, nor the first step over max, nor a breach.
+            let mut req = None;
+            if !s.fast || bound > acc.need.limit(f64::from(s.fleet.ready)) {
+                let r = s.ctl.required(d, has_cpu);
+                acc.need.count(r, t0);
+                req = Some(r);
+            }
             let mut view = View::new(d, &self.has, &s.fleet, max, min);
-            let mut breach = f64::from(s.fleet.ready) < req;
+            let mut breach = breaches(s, &mut req, d, bound, has_cpu);
             // Fast path: with nothing warming and a controller that every tick of this step would
             // leave as it is, the step's ticks are passed over at once.
             if s.fast && s.next_tick < step_end && s.fleet.warming.is_empty() && s.ctl.steady(&view) {
@@ -595,7 +618,7 @@ impl Prepared {
                         s.fleet.warming.pop_front();
                     }
                     view = View::new(d, &self.has, &s.fleet, max, min);
-                    breach = f64::from(s.fleet.ready) < req;
+                    breach = breaches(s, &mut req, d, bound, has_cpu);
                     continue;
                 }
                 if s.next_tick >= step_end {
@@ -615,7 +638,7 @@ impl Prepared {
                             acc.peak = acc.peak.max(n);
                         }
                         view = View::new(d, &self.has, &s.fleet, max, min);
-                        breach = f64::from(s.fleet.ready) < req;
+                        breach = breaches(s, &mut req, d, bound, has_cpu);
                         s.next_tick += p;
                     }
                     Tick::Quiet(until) => {
@@ -714,7 +737,7 @@ impl Prepared {
             let ticks = ticks_before(run_end - s.next_tick, p, 1.0 / p as f64);
             if free != 0 {
                 let last_tick = s.next_tick + (ticks - 1) * p;
-                let views: Vec<View> = (0..ticks.min(32))
+                let views: Vec<View> = (0..ticks.min(s.ctl.refill_depth()))
                     .rev()
                     .map(|j| {
                         let t = last_tick - j * p;
@@ -750,6 +773,22 @@ fn ticks_before(span: i64, p: i64, inv_p: f64) -> i64 {
         k -= 1;
     }
     k
+}
+
+/// Whether the fleet's ready instances fall short of a step's requirement `req`, computed into
+/// `req` only if the step's `bound` does not already answer it.
+#[inline]
+fn breaches<C: Controller>(s: &mut State<C>, req: &mut Option<f64>, d: &[f64; 4], bound: f64, has_cpu: bool) -> bool {
+    let ready = f64::from(s.fleet.ready);
+    match *req {
+        Some(r) => ready < r,
+        None if bound <= ready => false,
+        None => {
+            let r = s.ctl.required(d, has_cpu);
+            *req = Some(r);
+            ready < r
+        }
+    }
 }
 
 /// What the steps of a segment require: the peak, and the first step that needs more than max
@@ -929,8 +968,14 @@ pub(crate) trait Controller: Clone {
         None
     }
     /// After a run passed over by [`quiet_within`](Controller::quiet_within): `last` holds the
-    /// views of the run's last ticks (at most 32, oldest first) for the `free` histories.
+    /// views of the run's last ticks (at most [`refill_depth`](Controller::refill_depth), oldest
+    /// first) for the `free` histories.
     fn refill(&mut self, _free: u32, _last: &[View]) {}
+    /// How many of a run's last ticks [`refill`](Controller::refill) needs: the longest history
+    /// it rebuilds (at most 32, the longest an alarm keeps).
+    fn refill_depth(&self) -> i64 {
+        32
+    }
     /// The instances (unclamped, before redundancy) that bring every targeted metric to its
     /// target, for demand `d` (see [`View::demand`]).
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64;

@@ -196,6 +196,11 @@ impl Controller for ThresholdCtl {
         }
     }
 
+    fn refill_depth(&self) -> i64 {
+        // The down histories keep the last M datapoints (`History` caps M at 32).
+        i64::from(self.m.clamp(1, 32))
+    }
+
     fn skip(&mut self, _last: i64, count: i64) {
         for r in &mut self.rules {
             r.up.repeat(count);
