@@ -225,8 +225,8 @@ impl Spans {
     fn join(a: &([f64; 4], [f64; 4]), lo: &[f64; 4], hi: &[f64; 4]) -> ([f64; 4], [f64; 4]) {
         let mut out = *a;
         for m in 0..4 {
-            out.0[m] = out.0[m].min(lo[m]);
-            out.1[m] = out.1[m].max(hi[m]);
+            out.0[m] = least(out.0[m], lo[m]);
+            out.1[m] = greatest(out.1[m], hi[m]);
         }
         out
     }
@@ -757,6 +757,27 @@ impl Prepared {
     }
 }
 
+/// `a.min(b)` for the replay's inner loops, `b` if either is NaN: one compare and select in
+/// WebAssembly, where `f64::min` is a call to `fmin` (its NaN rule has no instruction).
+#[inline(always)]
+fn least(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `a.max(b)` likewise, `b` if either is NaN.
+#[inline(always)]
+fn greatest(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 /// How many ticks every `p` ms from now fall within the next `span` ms (now included, the end
 /// not): ⌈span / p⌉ for span > 0, estimated in floating point with `inv_p` = 1/p and corrected,
 /// without an integer division (tens of cycles, in a loop run for most data steps).
@@ -807,14 +828,14 @@ impl Need {
         if req > self.fits && self.first_over.is_none() {
             self.first_over = Some(t);
         }
-        self.peak = self.peak.max(req);
+        self.peak = greatest(self.peak, req);
     }
 
     /// A requirement at most this changes neither the peak, nor the first step over max, nor
     /// (with `ready` instances serving) the breach time.
     fn limit(&self, ready: f64) -> f64 {
         let over = if self.first_over.is_none() { self.fits } else { f64::INFINITY };
-        self.peak.min(ready).min(over)
+        least(least(self.peak, ready), over)
     }
 }
 
@@ -920,9 +941,9 @@ impl View {
         let n = f64::from(fleet.ready.max(1));
         let mut value = [f64::NAN; 4];
         let cpu = if has[0] { d[0] / n } else { f64::NAN };
-        value[0] = cpu.min(100.0);
+        value[0] = least(cpu, 100.0);
         if has[1] {
-            value[1] = (d[1] / n).min(100.0);
+            value[1] = least(d[1] / n, 100.0);
         }
         if has[2] {
             value[2] = if has[0] { d[2] / (1.0 - (cpu * 0.01).clamp(0.0, 0.99)) } else { d[2] };
@@ -1001,7 +1022,7 @@ pub(crate) fn required_for(targets: &[Option<f64>; 4], d: &[f64; 4], has_cpu: bo
     }
     if let (Some(t), true) = (targets[2], has_cpu) {
         // rt_k / (1 − ρ) ≤ t  ⇔  ρ ≤ 1 − rt_k / t, ρ capped at 0.99.
-        let rho = (1.0 - d[2] / t).min(0.99);
+        let rho = least(1.0 - d[2] / t, 0.99);
         let r = if rho <= 0.0 { f64::INFINITY } else { d[0] / (100.0 * rho) };
         if r > req {
             req = r;
@@ -1262,7 +1283,7 @@ impl Replay {
 
 #[cfg(test)]
 mod tests {
-    use super::{ticks_before, HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
+    use super::{greatest, least, ticks_before, HpaLimit, Metric, Reason, Spans, SPAN_BLOCK};
     use proptest::prelude::*;
 
     #[test]
@@ -1282,6 +1303,19 @@ mod tests {
             limit: Some(HpaLimit::Pods { value: 1, period_s: 60 }),
         };
         assert!(hpa.to_string().ends_with("limited by 1 pod/60 s to 5"), "{hpa}");
+    }
+
+    #[test]
+    fn least_and_greatest_are_min_and_max_where_the_replay_uses_them() {
+        // Finite values and infinities (the spans' bounds), and a NaN first (a metric the data
+        // lacks, capped at 100 %): as f64::min and f64::max.
+        let xs = [f64::NEG_INFINITY, -2.5, 0.0, 0.99, 1.0, 100.0, 1e300, f64::INFINITY];
+        for &a in xs.iter().chain([f64::NAN].iter()) {
+            for &b in &xs {
+                assert_eq!(least(a, b).to_bits(), a.min(b).to_bits(), "least({a}, {b})");
+                assert_eq!(greatest(a, b).to_bits(), a.max(b).to_bits(), "greatest({a}, {b})");
+            }
+        }
     }
 
     #[test]
