@@ -322,6 +322,26 @@ fn passing_over_quiet_runs_equals_the_reference_as_thresholds_are_dragged() {
     assert_eq!(checked, 30);
 }
 
+/// 2024-01-01T00:00:00Z.
+const START_MS: i64 = 1_704_067_200_000;
+
+/// `metrics` every 5 minutes from [`START_MS`], on 4 instances, prepared for replays.
+fn four_instances_every_5_min(metrics: MetricColumns) -> Prepared {
+    let n = [&metrics.cpu, &metrics.memory, &metrics.response_time, &metrics.request_rate]
+        .into_iter()
+        .flatten()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
+    Prepared::new(&ReplayInputs {
+        timestamps: (0..n as i64).map(|i| START_MS + i * 300_000).collect(),
+        metrics,
+        instances: HistoryInstances::Constant(4),
+        forecast: None,
+    })
+    .unwrap()
+}
+
 #[test]
 fn a_down_alarm_that_changed_inside_a_passed_over_run_counts_as_it_would_have() {
     // CPU between its lines (so the down alarms cannot all fire) while memory dips below its
@@ -335,13 +355,8 @@ fn a_down_alarm_that_changed_inside_a_passed_over_run_counts_as_it_would_have() 
         cpu.push(if (160..176).contains(&j) { 10.0 } else { 60.0 });
         memory.push(if j == 159 { 20.0 } else { 50.0 });
     }
-    let inputs = ReplayInputs {
-        timestamps: (0..cpu.len() as i64).map(|i| 1_704_067_200_000 + i * 300_000).collect(),
-        metrics: MetricColumns { cpu: Some(cpu), memory: Some(memory), response_time: None, request_rate: None },
-        instances: HistoryInstances::Constant(4),
-        forecast: None,
-    };
-    let prepared = Prepared::new(&inputs).unwrap();
+    let prepared =
+        four_instances_every_5_min(MetricColumns { cpu: Some(cpu), memory: Some(memory), ..MetricColumns::default() });
     let mut p = Policy::from_json(&fixture("seed.json")).unwrap();
     p.min_instances = 1;
     if let Scaler::Threshold(t) = &mut p.scaler {
@@ -369,7 +384,7 @@ fn a_run_passed_over_leaves_every_datapoint_its_alarms_still_hold() {
     // drops under its line. Memory was under its line two steps before (and not since): its alarm
     // still holds that datapoint, so every down alarm fires and the count drops at step 800 — the
     // run passed over must leave each of memory's last three datapoints, not only the newest.
-    let (start, step) = (1_704_067_200_000i64, 300_000i64);
+    let (start, step) = (START_MS, 300_000);
     let n = 1_600;
     let (mut cpu, mut memory, mut latency) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..n {
@@ -381,18 +396,12 @@ fn a_run_passed_over_leaves_every_datapoint_its_alarms_still_hold() {
         });
         latency.push(if i < 800 { 1.0 } else { 0.2 });
     }
-    let inputs = ReplayInputs {
-        timestamps: (0..n as i64).map(|i| start + i * step).collect(),
-        metrics: MetricColumns {
-            cpu: Some(cpu),
-            memory: Some(memory),
-            response_time: Some(latency),
-            request_rate: None,
-        },
-        instances: HistoryInstances::Constant(4),
-        forecast: None,
-    };
-    let prepared = Prepared::new(&inputs).unwrap();
+    let prepared = four_instances_every_5_min(MetricColumns {
+        cpu: Some(cpu),
+        memory: Some(memory),
+        response_time: Some(latency),
+        request_rate: None,
+    });
     let mut p = Policy::from_json(&fixture("seed.json")).unwrap();
     p.min_instances = 1;
     if let Scaler::Threshold(t) = &mut p.scaler {
