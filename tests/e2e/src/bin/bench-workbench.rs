@@ -12,7 +12,8 @@
 //! reaches no listener (the same round trip without the work), and the chart library alone (the
 //! instances chart's option as the app hands it over, set on a chart of its own in the same page:
 //! what any app drawing this chart with ECharts would pay). Prints the figures and writes them to
-//! target/bench-workbench.json. With HEADROOM_PROFILE=1 the rounds run under the DevTools profiler
+//! target/bench-workbench.json, with the machine's load average before and after the timed changes (a
+//! shared machine's other work shows there). With HEADROOM_PROFILE=1 the rounds run under the DevTools profiler
 //! (see `report_profile`), and the instances chart's option at two thresholds is saved afterwards
 //! for experiments outside the app.
 
@@ -46,6 +47,12 @@ fn threshold_at(i: usize) -> usize {
     } else {
         30 + (k - 29)
     }
+}
+
+/// The machine's 1-minute load average (Linux), to read a run's figures by: on a shared machine,
+/// a load above its cores means another process competed for them during the run.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
 }
 
 fn percentile(xs: &[f64], p: f64) -> f64 {
@@ -225,6 +232,7 @@ async fn main() {
             b.cdp(cmd, params).await.expect("the profiler starts");
         }
     }
+    let load_before = load_average();
     let mut changed = Vec::new();
     let mut same = Vec::new();
     let mut split: Vec<Vec<f64>> = Vec::new();
@@ -331,7 +339,13 @@ async fn main() {
         "replay_ms": {"n": replay.len(), "p50": percentile(&replay, 0.5), "p95": percentile(&replay, 0.95)},
         "peak_instances_shown": peak,
     });
+    let load_after = load_average();
+    result["load_average"] = json!({"before": load_before, "after": load_after});
     println!("workbench, {rows} rows at 5 min, {} threshold changes:", changed.len());
+    if let (Some(a), Some(b)) = (load_before, load_after) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!("  machine load (1-minute average, this run's browser included) before and after the timed changes: {a:.2}, {b:.2} ({cores} cores)");
+    }
     println!(
         "  input event → both charts repainted: p50 {:.1} ms, p95 {:.1} ms (target p95 < 16 ms)",
         percentile(&changed, 0.5),
