@@ -12,10 +12,10 @@
 //! reaches no listener (the same round trip without the work), and the chart library alone (the
 //! instances chart's option as the app hands it over, set on a chart of its own in the same page:
 //! what any app drawing this chart with ECharts would pay). Prints the figures and writes them to
-//! target/bench-workbench.json, with the machine's load average before and after the timed changes (a
-//! shared machine's other work shows there). With HEADROOM_PROFILE=1 the rounds run under the DevTools profiler
-//! (see `report_profile`), and the instances chart's option at two thresholds is saved afterwards
-//! for experiments outside the app.
+//! target/bench-workbench.json, with the machine's load average before and after the timed
+//! changes (a shared machine's other work shows there). With HEADROOM_PROFILE=1 the rounds run
+//! under the DevTools profiler (see `report_profile`), and the instances chart's option at two
+//! thresholds is saved afterwards for experiments outside the app.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
