@@ -383,7 +383,8 @@ fn a_run_passed_over_leaves_every_datapoint_its_alarms_still_hold() {
     // over the whole run, memory's alarm history changing inside it. At step 800 response time
     // drops under its line. Memory was under its line two steps before (and not since): its alarm
     // still holds that datapoint, so every down alarm fires and the count drops at step 800 — the
-    // run passed over must leave each of memory's last three datapoints, not only the newest.
+    // run passed over must leave memory's older datapoints as the ticks would have, not only the
+    // newest (this case tells a history rebuilt from one tick from one rebuilt from two or more).
     let (start, step) = (START_MS, 300_000);
     let n = 1_600;
     let (mut cpu, mut memory, mut latency) = (Vec::new(), Vec::new(), Vec::new());

@@ -213,7 +213,8 @@ impl Spans {
 
     /// `bound(greatest)` over block `b` (what a controller's
     /// [`required_bound`](Controller::required_bound) gives for its steps), +∞ where that does not
-    /// hold: `bound` gives none, or a value of the block is missing or below 0.
+    /// hold: `bound` gives none, a value of the block is missing or below 0, or `b` is past the
+    /// last block.
     fn block_bound(&self, b: usize, has: &[bool; 4], bound: impl Fn(&[f64; 4]) -> Option<f64>) -> f64 {
         let k = self.size + b;
         if b >= self.blocks || (0..4).any(|m| has[m] && self.lo[k][m] < 0.0) {
@@ -998,10 +999,11 @@ pub(crate) trait Controller: Clone {
         32
     }
     /// The instances (unclamped, before redundancy) that bring every targeted metric to its
-    /// target, for demand `d` (see [`View::demand`]).
+    /// target, for demand `d` (see [`View::demand`]); never NaN (the peak and the breaches are
+    /// kept with compares that a NaN would fail).
     fn required(&mut self, d: &[f64; 4], has_cpu: bool) -> f64;
     /// At least [`required`](Controller::required) for any demand between 0 and `hi`, metric by
-    /// metric; None if the controller cannot tell.
+    /// metric; None if the controller cannot tell; never NaN.
     fn required_bound(&self, _hi: &[f64; 4], _has_cpu: bool) -> Option<f64> {
         None
     }
