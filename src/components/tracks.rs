@@ -125,9 +125,9 @@ pub fn squares(points: &[f64], f: &Frame) -> Vec<(f64, f64)> {
 }
 
 /// The squares of `side` centred at `centres` (in time order: left to right), as rectangles
-/// covering exactly the same pixels: squares on one row that touch or overlap are one rectangle. A year of events
-/// at a few counts is a few hundred rectangles instead of a thousand squares, filled as one path
-/// (whose union is what shows, however many overlap).
+/// covering exactly the same pixels: squares on one row that touch or overlap are one rectangle.
+/// A year of events at a few counts is a few hundred rectangles instead of a thousand squares,
+/// filled as one path (whose union is what shows, however many overlap).
 pub fn square_rects(centres: &[(f64, f64)], side: f64) -> Vec<Rect> {
     let half = side / 2.0;
     // Per row (by its centre's y): the rectangle being grown, as (left, right).

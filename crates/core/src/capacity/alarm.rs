@@ -19,6 +19,11 @@ impl History {
         History { bits: 0, mask: if m == 32 { u32::MAX } else { (1u32 << m) - 1 }, n, m, last: false }
     }
 
+    /// How many datapoints it keeps (M).
+    pub(crate) fn len(&self) -> u32 {
+        self.m
+    }
+
     /// Adds a datapoint.
     #[inline]
     pub(crate) fn push(&mut self, breach: bool) {

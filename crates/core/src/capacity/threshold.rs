@@ -197,8 +197,8 @@ impl Controller for ThresholdCtl {
     }
 
     fn refill_depth(&self) -> i64 {
-        // The down histories keep the last M datapoints (`History` caps M at 32).
-        i64::from(self.m.clamp(1, 32))
+        // `refill` rebuilds the down histories: as many datapoints as they keep.
+        self.rules.iter().map(|r| i64::from(r.down.len())).max().unwrap_or(0)
     }
 
     fn skip(&mut self, _last: i64, count: i64) {
