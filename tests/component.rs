@@ -173,15 +173,23 @@ async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_m
     assert_eq!(cpu.value(), "75");
     type_value(&root, "[data-testid=threshold-cpu]", "60");
     settle().await;
+    // The scale-up threshold of each metric the policy uses: (CPU, memory).
     let up = |p: &headroom_core::capacity::policy::Policy| match &p.scaler {
-        Scaler::Threshold(t) => t.cpu.map(|r| r.scale_up),
-        _ => None,
+        Scaler::Threshold(t) => (t.cpu.map(|r| r.scale_up), t.memory.map(|r| r.scale_up)),
+        _ => (None, None),
     };
-    assert_eq!(policy.with_untracked(up), Some(60.0));
+    assert_eq!(policy.with_untracked(up), (Some(60.0), Some(80.0)));
     // Above 100 % is refused where it is typed; the policy keeps the last good value.
     type_value(&root, "[data-testid=threshold-cpu]", "140");
     settle().await;
-    assert_eq!(policy.with_untracked(up), Some(60.0));
+    assert_eq!(policy.with_untracked(up), (Some(60.0), Some(80.0)));
+    assert!(text(&root, ".field.invalid .field-error").contains("at most 100%"));
+    // Another threshold moved meanwhile (its slider dragged) applies, and leaves what was typed
+    // here, and why it was refused, as they were.
+    type_value(&root, ".field-inputs:has([data-testid=threshold-memory]) .field-slider", "70");
+    settle().await;
+    assert_eq!(policy.with_untracked(up), (Some(60.0), Some(70.0)));
+    assert_eq!(cpu.value(), "140");
     assert!(text(&root, ".field.invalid .field-error").contains("at most 100%"));
     // Switching the kind keeps the CPU figure as the HPA's target.
     let kind: web_sys::HtmlSelectElement =

@@ -160,7 +160,7 @@ pub fn ForecastControls(settings: RwSignal<ForecastSettings>) -> impl IntoView {
             </select>
         </div>
         <NumberField id="forecast-horizon".to_string() label="Horizon".to_string() unit="days" range=Range::new(1.0, 90.0, 1.0)
-            value=Signal::derive(move || settings.get().horizon_days)
+            value=Memo::new(move |_| settings.with(|s| s.horizon_days))
             on_change=Callback::new(move |v| settings.update(|s| s.horizon_days = v)) />
         <div class="field">
             <label for="forecast-step">"Forecast on"</label>

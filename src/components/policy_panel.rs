@@ -115,9 +115,12 @@ fn checked_field(
     ),
     check: Option<Callback<f64, Option<String>>>,
 ) -> impl IntoView {
+    // A memo: a change to another field of the policy leaves this one's effects, and its
+    // slider's value, untouched (a derived signal would re-run them all at every step of a drag).
+    let value = Memo::new(move |_| policy.with(get));
     view! {
         <NumberField id=id.to_string() label=label.to_string() unit=unit.to_string() range slider check
-            value=Signal::derive(move || policy.with(get))
+            value
             on_change=Callback::new(move |v| {
                 // Only a real change re-runs the replay (typing the same value again does not).
                 let mut next = policy.get_untracked();
@@ -167,7 +170,8 @@ fn threshold_rules(policy: RwSignal<Policy>) -> impl IntoView {
     metrics
         .into_iter()
         .map(|(m, id, label, unit, range)| {
-            let used = move || policy.with(|p| threshold(p).and_then(|t| rule(t, m)).is_some());
+            // Memos, as the fields' values are: a drag of another value sets no checkbox.
+            let used = Memo::new(move |_| policy.with(|p| threshold(p).and_then(|t| rule(t, m)).is_some()));
             let toggle = move |ev: leptos::ev::Event| {
                 let on = event_target_checked(&ev);
                 policy.update(|p| {
@@ -186,9 +190,9 @@ fn threshold_rules(policy: RwSignal<Policy>) -> impl IntoView {
             view! {
                 <fieldset class="rule">
                     <legend>
-                        <label><input type="checkbox" data-testid=format!("use-{id}") prop:checked=used on:change=toggle />" "{label}</label>
+                        <label><input type="checkbox" data-testid=format!("use-{id}") prop:checked=move || used.get() on:change=toggle />" "{label}</label>
                     </legend>
-                    <Show when=used>
+                    <Show when=move || used.get()>
                         {field(policy, (&format!("threshold-{id}"), "Scale up above", unit), range, true, up, move |p, v| {
                             if let Some(Some(r)) = threshold_mut(p).map(|t| rule_mut(t, m)) {
                                 r.scale_up = v;
@@ -299,7 +303,7 @@ fn set_hpa_target(h: &mut Hpa, name: &str, v: Option<f64>) {
 
 fn hpa_controls(policy: RwSignal<Policy>) -> impl IntoView {
     let resource = move |name: &'static str, label: &'static str, default: f64| {
-        let used = move || policy.with(|p| hpa(p).and_then(|h| hpa_target(h, name)).is_some());
+        let used = Memo::new(move |_| policy.with(|p| hpa(p).and_then(|h| hpa_target(h, name)).is_some()));
         let toggle = move |ev: leptos::ev::Event| {
             let on = event_target_checked(&ev);
             policy.update(|p| {
@@ -310,8 +314,8 @@ fn hpa_controls(policy: RwSignal<Policy>) -> impl IntoView {
         };
         view! {
             <fieldset class="rule">
-                <legend><label><input type="checkbox" data-testid=format!("use-hpa-{name}") prop:checked=used on:change=toggle />" "{label}</label></legend>
-                <Show when=used>
+                <legend><label><input type="checkbox" data-testid=format!("use-hpa-{name}") prop:checked=move || used.get() on:change=toggle />" "{label}</label></legend>
+                <Show when=move || used.get()>
                     {field(policy, (&format!("hpa-{name}"), "Target average utilisation", "%"), Range::new(1.0, 100.0, 1.0), true,
                         move |p| p_hpa(p, name, default), move |p, v| if let Some(h) = hpa_mut(p) { set_hpa_target(h, name, Some(v)) })}
                 </Show>
@@ -382,7 +386,9 @@ fn tracking_controls(policy: RwSignal<Policy>) -> impl IntoView {
                     unit: &'static str,
                     range: Range,
                     default: f64| {
-        let used = move || policy.with(|p| tracking(p).is_some_and(|t| t.policies.iter().any(|x| x.metric == metric)));
+        let used = Memo::new(move |_| {
+            policy.with(|p| tracking(p).is_some_and(|t| t.policies.iter().any(|x| x.metric == metric)))
+        });
         let toggle = move |ev: leptos::ev::Event| {
             let on = event_target_checked(&ev);
             policy.update(|p| {
@@ -396,8 +402,8 @@ fn tracking_controls(policy: RwSignal<Policy>) -> impl IntoView {
         };
         view! {
             <fieldset class="rule">
-                <legend><label><input type="checkbox" data-testid=format!("use-tt-{id}") prop:checked=used on:change=toggle />" "{label}</label></legend>
-                <Show when=used>
+                <legend><label><input type="checkbox" data-testid=format!("use-tt-{id}") prop:checked=move || used.get() on:change=toggle />" "{label}</label></legend>
+                <Show when=move || used.get()>
                     {field(policy, (&format!("tt-{id}"), "Target", unit), range, true,
                         move |p| tracking(p).and_then(|t| t.policies.iter().find(|x| x.metric == metric)).map_or(default, |x| x.target),
                         move |p, v| if let Some(x) = tracking_mut(p).and_then(|t| t.policies.iter_mut().find(|x| x.metric == metric)) { x.target = v })}
