@@ -254,6 +254,22 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
     type_value(&root, "[data-testid=threshold-cpu-down]", "30");
     settle().await;
     assert_eq!(policy.with_untracked(down), Some(30.0));
+    // Its slider is held to the same rule: dragged above the scale-up line it applies nothing and
+    // says why; let go there, it goes back to the line in force. Back below, it applies again.
+    let slider_css = ".field-inputs:has([data-testid=threshold-cpu-down]) .field-slider";
+    type_value(&root, slider_css, "80");
+    settle().await;
+    assert_eq!(policy.with_untracked(down), Some(30.0));
+    assert!(text(&root, ".field.invalid .field-error").contains("below the scale-up threshold (75%)"));
+    let slider: web_sys::HtmlInputElement = root.query_selector(slider_css).unwrap().unwrap().unchecked_into();
+    slider.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert_eq!(slider.value(), "30");
+    type_value(&root, slider_css, "25");
+    settle().await;
+    assert_eq!(policy.with_untracked(down), Some(25.0));
+    assert!(root.query_selector(".field.invalid").unwrap().is_none());
+    type_value(&root, "[data-testid=threshold-cpu-down]", "30");
+    settle().await;
     // Min above Max, or Max below Min, is refused with what to do instead.
     type_value(&root, "[data-testid=max-instances]", "3");
     type_value(&root, "[data-testid=min-instances]", "5");

@@ -1,7 +1,8 @@
 //! A labelled number with its unit, optionally with a slider beside it. Both are native inputs, so
 //! they are keyboard-operable (arrows, Page Up/Down, Home/End on the slider) and announced by
 //! screen readers. The slider applies while it is dragged; the number applies when it holds a
-//! valid value in range, and otherwise says what is wrong and keeps the last good value.
+//! valid value in range, and otherwise says what is wrong and keeps the last good value. A value
+//! the field's `check` refuses is not applied from either: the message says why.
 
 use leptos::prelude::*;
 
@@ -89,10 +90,23 @@ pub fn NumberField(
             Err(e) => error.set(Some(e)),
         }
     };
+    // The slider's value applies unless `check` refuses it: then the message says why, and the
+    // thumb goes back to the value in force when it is let go.
     let on_slider = move |ev: leptos::ev::Event| {
-        if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-            error.set(None);
-            on_change.run(v);
+        let Ok(v) = event_target_value(&ev).parse::<f64>() else { return };
+        match check.and_then(|c| c.run(v)) {
+            Some(why) => error.set(Some(why)),
+            None => {
+                error.set(None);
+                on_change.run(v);
+            }
+        }
+    };
+    let on_slider_done = move |ev: leptos::ev::Event| {
+        let slider = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Ok(v) = slider.value().parse::<f64>() else { return };
+        if check.and_then(|c| c.run(v)).is_some() {
+            slider.set_value(&plain(value.get_untracked()));
         }
     };
     // The number shows the value unless what is typed already means it ("0.", "1.50" while typing),
@@ -116,7 +130,7 @@ pub fn NumberField(
                 {slider.then(|| view! {
                     <input type="range" class="field-slider" aria-label=format!("{label} (slider)")
                         min=range.min max=range.max step=range.step
-                        prop:value=move || value.get() on:input=on_slider />
+                        prop:value=move || value.get() on:input=on_slider on:change=on_slider_done />
                 })}
                 <input type="number" class="field-number" id=id.clone() data-testid=id.clone()
                     min=range.min max=range.max step=range.step inputmode="decimal"

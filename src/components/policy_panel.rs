@@ -201,7 +201,7 @@ fn threshold_rules(policy: RwSignal<Policy>) -> impl IntoView {
                                 }
                             }
                         })}
-                        {checked_field(policy, (&format!("threshold-{id}-down"), "Scale down below", unit), range, false, (down, move |p, v| {
+                        {checked_field(policy, (&format!("threshold-{id}-down"), "Scale down below", unit), range, true, (down, move |p, v| {
                             if let Some(Some(r)) = threshold_mut(p).map(|t| rule_mut(t, m)) {
                                 // The check below refuses a value at or above the scale-up line.
                                 r.scale_down = Some(v);
