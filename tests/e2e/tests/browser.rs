@@ -674,6 +674,15 @@ async fn workbench_screenshot(b: &Browser, width: u32, name: &str) {
     let overflow =
         b.js("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![]).await;
     assert_eq!(overflow, json!(0), "{name}: the page scrolls sideways");
+    // Every field's number, slider and unit stay inside the field (a unit running into the next
+    // column or past the panel's edge is unreadable).
+    let spilled = b
+        .js(
+            "return [...document.querySelectorAll('.field-inputs')].filter(r => r.offsetParent).flatMap(r => { const edge = r.getBoundingClientRect().right + 0.5; return [...r.children].filter(c => c.getBoundingClientRect().right > edge).map(c => `${r.querySelector('input').id || r.querySelector('input').getAttribute('aria-label')}: ${c.className}`); })",
+            vec![],
+        )
+        .await;
+    assert_eq!(spilled, json!([]), "{name}: fields whose inputs or unit spill out");
     b.screenshot(name).await;
 }
 
