@@ -287,6 +287,41 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
     assert_eq!(policy.with_untracked(down), Some(30.0));
 }
 
+#[wasm_bindgen_test]
+async fn aws_request_targets_are_entered_per_minute_as_aws_counts_them() {
+    use headroom::components::policy_panel::PolicyPanel;
+    use headroom::state::plan::default_policy;
+    use headroom_core::capacity::policy::{Scaler, TrackingMetric};
+    let policy = RwSignal::new(default_policy());
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
+    settle().await;
+    let kind: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
+    kind.set_value("target_tracking");
+    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    let used: web_sys::HtmlInputElement =
+        root.query_selector("[data-testid=use-tt-requests]").unwrap().unwrap().unchecked_into();
+    if !used.checked() {
+        used.click();
+        settle().await;
+    }
+    // ALBRequestCountPerTarget is a count per target per minute: the field says so, and what is
+    // typed is what the policy (and its AWS export) holds.
+    let unit = text(&root, ".field-inputs:has([data-testid=tt-requests]) .field-unit");
+    assert_eq!(unit, "req/min per instance");
+    type_value(&root, "[data-testid=tt-requests]", "600");
+    settle().await;
+    let target = policy.with_untracked(|p| match &p.scaler {
+        Scaler::TargetTracking(t) => {
+            t.policies.iter().find(|x| x.metric == TrackingMetric::RequestCountPerTarget).map(|x| x.target)
+        }
+        _ => None,
+    });
+    assert_eq!(target, Some(600.0));
+}
+
 /// Mounts the app as a first visit and drops the sample file on it; returns the peak it shows,
 /// and the app (unmounted when dropped). The test runner serves no sample: the same file is
 /// dropped instead. No worker script is served either, so parsing and fitting fall back to the

@@ -413,7 +413,7 @@ fn tracking_controls(policy: RwSignal<Policy>) -> impl IntoView {
     };
     view! {
         {one(TrackingMetric::Cpu, "cpu", "Average CPU utilisation (ASGAverageCPUUtilization)", "%", Range::new(1.0, 100.0, 1.0), 50.0)}
-        {one(TrackingMetric::RequestCountPerTarget, "requests", "Requests per target (ALBRequestCountPerTarget)", "req/s", Range::new(0.1, 100_000.0, 1.0), 100.0)}
+        {one(TrackingMetric::RequestCountPerTarget, "requests", "Requests per target (ALBRequestCountPerTarget)", "req/min per instance", Range::new(0.1, 100_000.0, 1.0), 100.0)}
         <div class="field-row">
             {field(policy, ("tt-cooldown", "Scale-in cooldown", "s"), Range::new(0.0, 86_400.0, 30.0), false,
                 |p| tracking(p).map_or(300.0, |t| t.scale_in_cooldown_s), |p, v| if let Some(t) = tracking_mut(p) { t.scale_in_cooldown_s = v })}
