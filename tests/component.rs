@@ -158,6 +158,15 @@ fn type_value(root: &web_sys::HtmlElement, css: &str, value: &str) {
         .unwrap();
 }
 
+/// Picks policy kind `kind` in the policy panel under `root`, as the select does.
+async fn choose_kind(root: &web_sys::HtmlElement, kind: &str) {
+    let select: web_sys::HtmlSelectElement =
+        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
+    select.set_value(kind);
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+}
+
 #[wasm_bindgen_test]
 async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_message() {
     use headroom::components::policy_panel::PolicyPanel;
@@ -192,11 +201,7 @@ async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_m
     assert_eq!(cpu.value(), "140");
     assert!(text(&root, ".field.invalid .field-error").contains("at most 100%"));
     // Switching the kind keeps the CPU figure as the HPA's target.
-    let kind: web_sys::HtmlSelectElement =
-        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
-    kind.set_value("hpa");
-    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
-    settle().await;
+    choose_kind(&root, "hpa").await;
     assert!(matches!(policy.with_untracked(|p| p.scaler.clone()), Scaler::Hpa(h) if h.metrics[0].value == 60.0));
     assert!(root.query_selector("[data-testid=hpa-cpu]").unwrap().is_some());
 }
@@ -277,12 +282,8 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
     assert_eq!(policy.with_untracked(|p| (p.min_instances, p.max_instances)), (1, 3));
     assert!(text(&root, ".field.invalid .field-error").contains("above Max (3): raise Max first"));
     // Away to HPA and back: the thresholds come back as they were set.
-    let kind: web_sys::HtmlSelectElement =
-        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
     for k in ["hpa", "threshold"] {
-        kind.set_value(k);
-        kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
-        settle().await;
+        choose_kind(&root, k).await;
     }
     assert_eq!(policy.with_untracked(down), Some(30.0));
 }
@@ -296,11 +297,7 @@ async fn aws_request_targets_are_entered_per_minute_as_aws_counts_them() {
     let root = container();
     let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
     settle().await;
-    let kind: web_sys::HtmlSelectElement =
-        root.query_selector("[data-testid=policy-kind]").unwrap().unwrap().unchecked_into();
-    kind.set_value("target_tracking");
-    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
-    settle().await;
+    choose_kind(&root, "target_tracking").await;
     let used: web_sys::HtmlInputElement =
         root.query_selector("[data-testid=use-tt-requests]").unwrap().unwrap().unchecked_into();
     if !used.checked() {
