@@ -667,7 +667,16 @@ async fn workbench_screenshot(b: &Browser, width: u32, name: &str) {
         vec![],
     )
     .await;
-    let height = b.js("return document.documentElement.scrollHeight", vec![]).await.as_u64().unwrap();
+    // The page's height, or the inputs' column's where it is longer (on wide screens it keeps to
+    // the window and scrolls on its own: a window that tall shows all of it).
+    let height = b
+        .js(
+            "const s = document.querySelector('.side'); return Math.ceil(Math.max(document.documentElement.scrollHeight, s ? s.getBoundingClientRect().top + window.scrollY + s.scrollHeight + 40 : 0))",
+            vec![],
+        )
+        .await
+        .as_u64()
+        .unwrap();
     b.client.set_window_size(width, height.min(6000) as u32 + 120).await.unwrap();
     // Let the charts take the new size and finish their animation.
     tokio::time::sleep(Duration::from_millis(1800)).await;
@@ -684,6 +693,30 @@ async fn workbench_screenshot(b: &Browser, width: u32, name: &str) {
         .await;
     assert_eq!(spilled, json!([]), "{name}: fields whose inputs or unit spill out");
     b.screenshot(name).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_1280_by_800_the_cpu_threshold_the_cards_and_the_metric_chart_are_in_view_together() {
+    let b = Browser::start().await;
+    // A 1280×800 page (the window is that plus the browser's own bars).
+    b.client.set_window_size(1280, 800).await.unwrap();
+    let bars = b.js("return outerHeight - innerHeight", vec![]).await.as_u64().unwrap_or(0);
+    b.client.set_window_size(1280, 800 + bars as u32).await.unwrap();
+    b.open().await;
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    integer(&b, "peak-instances").await;
+    // The planner brings the CPU threshold into view, as a wheel or Tab does, to tune it.
+    let in_view = b
+        .js(
+            "document.querySelector('[data-testid=threshold-cpu]').scrollIntoView({block: 'center'}); \
+             const seen = id => { const r = document.querySelector(`[data-testid=${id}]`).getBoundingClientRect(); \
+             return r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth; }; \
+             return [innerWidth, innerHeight].concat(['threshold-cpu', 'peak-instances', 'series-chart'].filter(seen))",
+            vec![],
+        )
+        .await;
+    assert_eq!(in_view, json!([1280, 800, "threshold-cpu", "peak-instances", "series-chart"]), "in view at 1280×800");
+    b.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
