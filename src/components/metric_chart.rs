@@ -312,26 +312,39 @@ pub fn tooltip_html(time_ms: f64, items: &[echarts::TipParam], unit: &str) -> St
         "%" => format!("{} %", tip_value(v)),
         u => format!("{} {u}", tip_value(v)),
     };
-    let time = crate::state::instant_text(time_ms as i64);
-    let mut rows = String::new();
-    let mut row = |marker: &str, name: &str, value: String| {
-        rows.push_str(&format!(
-            "<tr><td>{marker}{}</td><td style=\"padding-left:16px;text-align:right;font-weight:600;white-space:nowrap\">{value}</td></tr>",
-            escape(name)
-        ));
-    };
+    let mut rows = Vec::new();
     for item in items {
         if let Some(key) = item.id.strip_suffix("-lower") {
             let width = items.iter().find(|w| w.id == format!("{key}-width")).and_then(|w| w.value);
             if let (Some(lo), Some(w)) = (item.value, width) {
-                row(&item.marker, &item.name, format!("{} – {}", tip_value(lo), with_unit(lo + w)));
+                rows.push((
+                    item.marker.clone(),
+                    item.name.clone(),
+                    format!("{} – {}", tip_value(lo), with_unit(lo + w)),
+                ));
             }
         } else if item.id.ends_with("-width") {
             continue;
         } else if let Some(v) = item.value {
-            row(&item.marker, &item.name, with_unit(v));
+            rows.push((item.marker.clone(), item.name.clone(), with_unit(v)));
         }
     }
+    tip_table(time_ms, &rows)
+}
+
+/// A tooltip (HTML): the instant (UTC), then a row per series: (marker HTML, name, value), the
+/// name escaped here, the value as given.
+pub fn tip_table(time_ms: f64, rows: &[(String, String, String)]) -> String {
+    let time = crate::state::instant_text(time_ms as i64);
+    let rows: String = rows
+        .iter()
+        .map(|(marker, name, value)| {
+            format!(
+                "<tr><td>{marker}{}</td><td style=\"padding-left:16px;text-align:right;font-weight:600;white-space:nowrap\">{value}</td></tr>",
+                escape(name)
+            )
+        })
+        .collect();
     format!("<div style=\"margin-bottom:4px\">{time} UTC</div><table style=\"border-spacing:0\">{rows}</table>")
 }
 

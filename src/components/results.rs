@@ -215,6 +215,33 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
     InstancesDrawing { option, data, peak, span: time_span(replay) }
 }
 
+/// The instances chart's tooltip (HTML) at `time_ms`: the count each track in view holds then
+/// (`shown`, as [`INSTANCE_SERIES`]), exact from the replay (the chart's own points are thinned
+/// for display, and a step line's nearest point may be the next change), and the scale events at
+/// that instant. A track that does not cover the instant is left out.
+pub fn instances_tooltip_html(time_ms: f64, replay: &Replay, shown: [bool; 4]) -> String {
+    let t = time_ms.round() as i64;
+    let marker = |color: &str| {
+        format!("<span style=\"display:inline-block;margin-right:5px;border-radius:50%;width:9px;height:9px;background:{color}\"></span>")
+    };
+    let tracks = [Some(&replay.history), replay.forecast.as_ref(), replay.upper.as_ref()];
+    let mut rows = Vec::new();
+    for (i, track) in tracks.into_iter().enumerate() {
+        let Some(track) = track.filter(|tr| shown[i] && tr.start_ms <= t && t < tr.end_ms) else { continue };
+        let (_, name, color, _) = INSTANCE_SERIES[i];
+        let count = track.count_at(t);
+        rows.push((marker(color), name.to_string(), super::number_field::with_unit(f64::from(count), "instances")));
+    }
+    if shown[3] {
+        let (_, _, color, _) = INSTANCE_SERIES[3];
+        let at = tracks.into_iter().take(2).flatten().flat_map(|tr| &tr.events).filter(|e| e.timestamp == t);
+        for e in at {
+            rows.push((marker(color), format!("scale event: {}", e.reason), format!("{} → {}", e.from, e.to)));
+        }
+    }
+    super::metric_chart::tip_table(time_ms, &rows)
+}
+
 /// The first and last instant a replay's tracks cover (every track it has, shown or not): what the
 /// chart's time axis spans. A dragged threshold moves the counts and the events, not this.
 fn time_span(replay: &Replay) -> Option<(f64, f64)> {
@@ -259,6 +286,15 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // then it is zoomed again to the range both charts share.
     let respan = RwSignal::new(0u32);
     super::time_view::link(node, super::time_view::Source::InstancesChart, echarts::plot_inset(), respan.into());
+    // The tooltip: the counts of the latest replay at the instant under the pointer, exact.
+    let tooltip = StoredValue::new_local(echarts::tooltip_formatter(move |time, _| {
+        plan.with_untracked(|p| {
+            p.as_ref()
+                .and_then(|p| p.replay.as_ref().ok())
+                .map(|r| instances_tooltip_html(time, r, shown.get_untracked()))
+                .unwrap_or_default()
+        })
+    }));
     // The counts and events on the canvas, where the chart's axes put them now (timed as
     // `headroom:draw:tracks`).
     let paint = move || {
@@ -270,11 +306,17 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // then draws the canvas on its new axes; a chart that could not be drawn leaves the canvas
     // empty (its message shows instead).
     let apply = move |el: &web_sys::Element, drawing: &InstancesDrawing, top: u32| {
-        let new_span = !echarts::drawn(el) || applied.with_value(|(d, _)| d.span != drawing.span);
+        let new_chart = !echarts::drawn(el);
+        let new_span = new_chart || applied.with_value(|(d, _)| d.span != drawing.span);
         let option = drawing.option_up_to(top);
         match echarts::timed("headroom:draw:instances", || echarts::update_with_data(el, &option, &drawing.data)) {
             Ok(_) => {
                 error.set(None);
+                if new_chart {
+                    tooltip.with_value(|f| {
+                        let _ = echarts::set_tooltip_formatter(el, wasm_bindgen::JsCast::unchecked_ref(f.as_ref()));
+                    });
+                }
                 if new_span {
                     respan.update(|n| *n += 1);
                 }
@@ -557,5 +599,32 @@ pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
                 })}
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tooltip_gives_the_count_in_force_at_the_instant_and_the_events_there() {
+        // CPU at 90 % against the seed's 75 %: the count rises from 2 within the hour.
+        let replay = crate::state::plan::hot_hour_replay();
+        let changes = &replay.history.changes;
+        assert!(changes.len() >= 2, "{changes:?}");
+        let (t1, n1) = changes[1];
+        // Just before the first change: the count before it, not the nearest point's.
+        let before = instances_tooltip_html((t1 - 1) as f64, &replay, [true; 4]);
+        assert!(before.contains("history (replayed)") && before.contains(">2 instances<"), "{before}");
+        assert!(!before.contains("scale event"), "{before}");
+        // At the change: the new count, and the event with its reason.
+        let at = instances_tooltip_html(t1 as f64, &replay, [true; 4]);
+        assert!(at.contains(&format!(">{n1} instances<")), "{at}");
+        assert!(at.contains(&format!("2 → {n1}")) && at.contains("scale event: cpu"), "{at}");
+        // Hidden tracks and events are left out, and so is an instant past the history.
+        let hidden = instances_tooltip_html(t1 as f64, &replay, [false, true, true, false]);
+        assert!(!hidden.contains("instances<") && !hidden.contains("scale event"), "{hidden}");
+        let past = instances_tooltip_html(replay.history.end_ms as f64, &replay, [true; 4]);
+        assert!(!past.contains("instances<"), "{past}");
     }
 }

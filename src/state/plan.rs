@@ -157,22 +157,27 @@ pub fn cost_per_month(replay: &Replay, price_per_hour: f64) -> String {
     }
 }
 
+/// A replay for tests: an hour at 5-minute steps of CPU at 90 % on 2 instances, under the seed
+/// policy (75 %): the count rises within the hour.
+#[cfg(test)]
+pub(crate) fn hot_hour_replay() -> headroom_core::capacity::replay::Replay {
+    use headroom_core::capacity::replay::{HistoryInstances, MetricColumns, ReplayInputs};
+    let inputs = ReplayInputs {
+        timestamps: (0..12).map(|k| k * 300_000).collect(),
+        metrics: MetricColumns { cpu: Some(vec![90.0; 12]), ..Default::default() },
+        instances: HistoryInstances::Constant(2),
+        forecast: None,
+    };
+    Prepared::new(&inputs).unwrap().run(&default_policy()).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use headroom_core::capacity::replay::{HistoryInstances, MetricColumns, ReplayInputs};
 
     #[test]
     fn the_instances_csv_has_a_row_per_step_and_phase() {
-        let step = 300_000;
-        let inputs = ReplayInputs {
-            timestamps: (0..12).map(|k| k * step).collect(),
-            metrics: MetricColumns { cpu: Some(vec![90.0; 12]), ..Default::default() },
-            instances: HistoryInstances::Constant(2),
-            forecast: None,
-        };
-        let replay = Prepared::new(&inputs).unwrap().run(&default_policy()).unwrap();
-        let csv = replay.instances_csv(step);
+        let csv = hot_hour_replay().instances_csv(300_000);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "timestamp,phase,instances");
         assert_eq!(lines.len(), 1 + 12);

@@ -218,6 +218,12 @@ async fn once_loaded_the_app_works_offline() {
     b.close().await;
 }
 
+/// Presses "Try sample data" and waits for the plan; returns the peak it shows.
+async fn sample_planned(b: &Browser) -> u64 {
+    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
+    integer(b, "peak-instances").await
+}
+
 /// The integer in the text of `testid` (e.g. the peak-instances card).
 async fn integer(b: &Browser, testid: &str) -> u64 {
     let v = b
@@ -703,8 +709,7 @@ async fn at_1280_by_800_the_cpu_threshold_the_cards_and_the_metric_chart_are_in_
     let bars = b.js("return outerHeight - innerHeight", vec![]).await.as_u64().unwrap_or(0);
     b.client.set_window_size(1280, 800 + bars as u32).await.unwrap();
     b.open().await;
-    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
-    integer(&b, "peak-instances").await;
+    sample_planned(&b).await;
     // The planner brings the CPU threshold into view, as a wheel or Tab does, to tune it.
     let in_view = b
         .js(
@@ -717,6 +722,34 @@ async fn at_1280_by_800_the_cpu_threshold_the_cards_and_the_metric_chart_are_in_
         .await;
     assert_eq!(in_view, json!([1280, 800, "threshold-cpu", "peak-instances", "series-chart"]), "in view at 1280×800");
     b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_instances_tooltip_gives_the_count_under_the_pointer_with_its_unit() {
+    let b = Browser::start().await;
+    b.open().await;
+    sample_planned(&b).await;
+    let tip = b
+        .eventually(
+            "the instances chart's tooltip",
+            "const el = document.querySelector('[data-testid=instances-chart]'); const r = el.getBoundingClientRect(); \
+             el.querySelector('canvas').dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width * 0.4, clientY: r.top + r.height / 2, bubbles: true})); \
+             const t = [...el.querySelectorAll('div')].find(d => d.textContent.includes('UTC')); return t ? t.textContent : null",
+            vec![],
+        )
+        .await;
+    let tip = tip.as_str().unwrap_or_default();
+    assert!(tip.contains("UTC") && tip.contains("history (replayed)"), "{tip}");
+    let count = count_in_tip(tip);
+    assert!(count.is_some_and(|n| n >= 1), "a count of instances in {tip}");
+    b.close().await;
+}
+
+/// The count in a tooltip's text: the number before " instance(s)".
+fn count_in_tip(tip: &str) -> Option<u64> {
+    let at = tip.find(" instance")?;
+    let digits: String = tip[..at].chars().rev().take_while(char::is_ascii_digit).collect();
+    digits.chars().rev().collect::<String>().parse().ok()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -741,8 +774,7 @@ async fn workbench_screenshots_dark() {
 async fn a_tuned_policy_travels_in_the_link_and_a_tampered_link_changes_nothing() {
     let b = Browser::start().await;
     b.open().await;
-    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
-    integer(&b, "peak-instances").await;
+    sample_planned(&b).await;
     type_into(&b, "threshold-cpu", "55").await;
     type_into(&b, "max-instances", "7").await;
     // Once the policy is still, the export and the address bar follow it (in the same update).
@@ -866,8 +898,7 @@ async fn a_reload_keeps_the_loaded_data_the_mapping_and_the_policy_until_cleared
 async fn a_panic_shows_a_readable_error_and_a_reload_brings_the_work_back() {
     let b = Browser::start().await;
     b.open().await;
-    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
-    let peak = integer(&b, "peak-instances").await;
+    let peak = sample_planned(&b).await;
     type_into(&b, "threshold-cpu", "50").await;
     b.eventually(
         "the tuned threshold",
@@ -902,8 +933,7 @@ async fn a_panic_shows_a_readable_error_and_a_reload_brings_the_work_back() {
 async fn a_policy_dropped_with_the_data_becomes_the_policy_and_a_broken_one_changes_nothing() {
     let b = Browser::start().await;
     b.open().await;
-    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
-    integer(&b, "peak-instances").await;
+    sample_planned(&b).await;
     // An HPA manifest (a committed export) dropped on the data drop zone.
     let hpa = std::fs::read(workspace().join("tests/fixtures/exports/hpa-web.hpa.yaml")).unwrap();
     b.drop_file("hpa-web.hpa.yaml", &hpa).await;
