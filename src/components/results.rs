@@ -59,7 +59,8 @@ fn step_points(track: &Track) -> Vec<f64> {
 pub struct InstancesDrawing {
     pub option: serde_json::Value,
     pub data: Vec<(&'static str, Vec<f64>)>,
-    /// The highest count drawn (what the value axis must reach).
+    /// What the value axis must reach: the highest count drawn, and the max line when it is near
+    /// ([`tracks::axis_reach`]).
     pub peak: u32,
     /// The first and last instant the tracks cover (what the time axis spans).
     pub span: Option<(f64, f64)>,
@@ -212,7 +213,7 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             }
         }
     }
-    InstancesDrawing { option, data, peak, span: time_span(replay) }
+    InstancesDrawing { option, data, peak: tracks::axis_reach(peak, max), span: time_span(replay) }
 }
 
 /// The instances chart's tooltip (HTML) at `time_ms`: the count each track in view holds then
@@ -584,7 +585,7 @@ pub fn EventsTable(plan: Signal<Option<Plan>>) -> impl IntoView {
             <Show when=move || { total() > 0 }>
                 <div class="table-scroll">
                     <table data-testid="events-table">
-                        <thead><tr><th scope="col">"Time (UTC)"</th><th scope="col">""</th><th scope="col">"Instances"</th><th scope="col">"Reason"</th></tr></thead>
+                        <thead><tr><th scope="col">"Time (UTC)"</th><th scope="col">"Phase"</th><th scope="col">"Instances"</th><th scope="col">"Reason"</th></tr></thead>
                         <tbody>
                             <For each=move || rows.with(|r| r.0.clone())
                                 key=|row| row.clone()

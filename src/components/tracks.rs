@@ -7,7 +7,7 @@
 //! the tracks' points (for its tooltip and for a PNG) but draws them transparent, and this canvas
 //! draws them where the chart's axes put them: again after each of the chart's own redraws (a zoom,
 //! a resize, new axes), at once after each replay. The value axis reaches the highest count drawn,
-//! tracks or events.
+//! tracks or events, and the policy's max line when it is near ([`axis_reach`]).
 //!
 //! The canvas fills rectangles rather than stroking paths: the browser rasterises what a canvas
 //! was given at the end of the task, and a step line stroked as thousands of short segments costs
@@ -31,6 +31,18 @@ pub fn axis_top(peak: u32) -> u32 {
     let peak = peak.max(1);
     let step = nice(f64::from(peak) / 5.0).max(1.0);
     ((f64::from(peak) / step).ceil() * step) as u32
+}
+
+/// What the instances axis must reach for counts up to `peak` under a policy whose max is `max`:
+/// the max line as well when it is near (at most four times the peak), so that the planner sees
+/// how far the fleet is from its ceiling (and the axis, which no count can outgrow then, stays
+/// as it is while a value moves); else the peak alone (a far max would flatten the counts).
+pub fn axis_reach(peak: u32, max: u32) -> u32 {
+    if max <= peak.max(1).saturating_mul(4) {
+        peak.max(max)
+    } else {
+        peak
+    }
 }
 
 /// The top to grow to while the planner's hand moves, when the counts outgrew the axis: with room
@@ -408,6 +420,15 @@ pub fn clear(canvas: &web_sys::HtmlCanvasElement) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_axis_reaches_a_near_max_line_and_not_a_far_one() {
+        assert_eq!(axis_reach(4, 10), 10);
+        assert_eq!(axis_reach(10, 10), 10);
+        assert_eq!(axis_reach(2, 10), 2);
+        assert_eq!(axis_reach(0, 3), 3);
+        assert_eq!(axis_reach(5, 1000), 5);
+    }
 
     #[test]
     fn the_axis_ends_on_the_round_number_the_chart_library_would_choose() {
