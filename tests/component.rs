@@ -200,6 +200,26 @@ async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_m
     assert_eq!(policy.with_untracked(up), (Some(60.0), Some(70.0)));
     assert_eq!(cpu.value(), "140");
     assert!(text(&root, ".field.invalid .field-error").contains("at most 100%"));
+    // A response time from 10 ms to a minute slides on a log scale: 2 s sits mid-slider, and
+    // the slider says the value with its unit; a position dragged to is a value in seconds.
+    let latency = headroom::components::number_field::Range::new(0.01, 60.0, 0.01);
+    let latency_slider = ".field-inputs:has([data-testid=threshold-latency]) .field-slider";
+    let slider: web_sys::HtmlInputElement = root.query_selector(latency_slider).unwrap().unwrap().unchecked_into();
+    let position = headroom::components::number_field::log_position(2.0, latency);
+    assert_eq!(slider.value(), format!("{position}"));
+    assert_eq!(slider.get_attribute("aria-valuetext").as_deref(), Some("2 s"));
+    type_value(&root, latency_slider, &format!("{}", position + 40.0));
+    settle().await;
+    let rt = |p: &headroom_core::capacity::policy::Policy| match &p.scaler {
+        Scaler::Threshold(t) => t.response_time.map(|r| r.scale_up),
+        _ => None,
+    };
+    let dragged = headroom::components::number_field::log_value(position + 40.0, latency);
+    assert!(dragged > 2.5 && dragged < 4.0, "{dragged}");
+    assert_eq!(policy.with_untracked(rt), Some(dragged));
+    let number: web_sys::HtmlInputElement =
+        root.query_selector("[data-testid=threshold-latency]").unwrap().unwrap().unchecked_into();
+    assert_eq!(number.value(), headroom::components::number_field::plain(dragged));
     // Switching the kind keeps the CPU figure as the HPA's target.
     choose_kind(&root, "hpa").await;
     assert!(matches!(policy.with_untracked(|p| p.scaler.clone()), Scaler::Hpa(h) if h.metrics[0].value == 60.0));

@@ -54,6 +54,41 @@ pub fn with_unit(v: f64, unit: &str) -> String {
     format!("{}{sp}{unit}", plain(v))
 }
 
+/// A slider over a range of three orders of magnitude or more (a response time from 10 ms to a
+/// minute, a request rate from 0.1 to 100,000) moves on a logarithmic scale: on a straight one,
+/// the values a planner uses would crowd into its first few pixels.
+pub fn slider_is_log(range: Range) -> bool {
+    range.min > 0.0 && range.max / range.min >= 1000.0
+}
+
+/// The positions of a logarithmic slider over `range` (0 to this): each 1.2 % above the last, so
+/// that no two of them round to the same value at three significant digits (an arrow key always
+/// moves it).
+pub fn log_positions(range: Range) -> f64 {
+    ((range.max / range.min).ln() / 1.012f64.ln()).ceil().max(1.0)
+}
+
+/// Where `v` sits on a logarithmic slider over `range`.
+pub fn log_position(v: f64, range: Range) -> f64 {
+    let n = log_positions(range);
+    let p = n * (v / range.min).ln() / (range.max / range.min).ln();
+    if p.is_finite() {
+        p.round().clamp(0.0, n)
+    } else {
+        0.0
+    }
+}
+
+/// The value at position `p` of a logarithmic slider over `range`, to three significant digits.
+pub fn log_value(p: f64, range: Range) -> f64 {
+    let n = log_positions(range);
+    let v = range.min * (range.max / range.min).powf(p.clamp(0.0, n) / n);
+    let digits = 2 - v.log10().floor() as i32;
+    let scale = 10f64.powi(digits.abs());
+    let rounded = if digits >= 0 { (v * scale).round() / scale } else { (v / scale).round() * scale };
+    rounded.clamp(range.min, range.max)
+}
+
 #[component]
 pub fn NumberField(
     /// Stable id of the number input (also its `data-testid`).
@@ -92,8 +127,12 @@ pub fn NumberField(
     };
     // The slider's value applies unless `check` refuses it: then the message says why, and the
     // thumb goes back to the value in force when it is let go.
+    let log = slider_is_log(range);
+    // The slider's own value: the field's value, or its position on a logarithmic slider.
+    let to_slider = move |v: f64| if log { log_position(v, range) } else { v };
+    let from_slider = move |p: f64| if log { log_value(p, range) } else { p };
     let on_slider = move |ev: leptos::ev::Event| {
-        let Ok(v) = event_target_value(&ev).parse::<f64>() else { return };
+        let Ok(v) = event_target_value(&ev).parse::<f64>().map(from_slider) else { return };
         match check.and_then(|c| c.run(v)) {
             Some(why) => error.set(Some(why)),
             None => {
@@ -104,9 +143,9 @@ pub fn NumberField(
     };
     let on_slider_done = move |ev: leptos::ev::Event| {
         let slider = event_target::<web_sys::HtmlInputElement>(&ev);
-        let Ok(v) = slider.value().parse::<f64>() else { return };
+        let Ok(v) = slider.value().parse::<f64>().map(from_slider) else { return };
         if check.and_then(|c| c.run(v)).is_some() {
-            slider.set_value(&plain(value.get_untracked()));
+            slider.set_value(&plain(to_slider(value.get_untracked())));
         }
     };
     // The number shows the value unless what is typed already means it ("0.", "1.50" while typing),
@@ -127,10 +166,16 @@ pub fn NumberField(
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=id.clone()>{label.clone()}</label>
             <div class="field-inputs">
-                {slider.then(|| view! {
-                    <input type="range" class="field-slider" aria-label=format!("{label} (slider)")
-                        min=range.min max=range.max step=range.step
-                        prop:value=move || value.get() on:input=on_slider on:change=on_slider_done />
+                {slider.then(|| {
+                    let (min, max, step) = if log { (0.0, log_positions(range), 1.0) } else { (range.min, range.max, range.step) };
+                    let unit = unit.clone();
+                    view! {
+                        <input type="range" class="field-slider" aria-label=format!("{label} (slider)")
+                            min=min max=max step=step
+                            // Said as the value with its unit (a logarithmic slider's own is a position).
+                            aria-valuetext=move || with_unit(value.get(), &unit)
+                            prop:value=move || to_slider(value.get()) on:input=on_slider on:change=on_slider_done />
+                    }
                 })}
                 <input type="number" class="field-number" id=id.clone() data-testid=id.clone()
                     min=range.min max=range.max step=range.step inputmode="decimal"
@@ -161,5 +206,33 @@ mod tests {
         assert_eq!(read("0", Range::new(1.0, 10.0, 1.0), "s"), Err("at least 1 s".into()));
         assert_eq!(plain(75.0), "75");
         assert_eq!(plain(0.25), "0.25");
+    }
+
+    #[test]
+    fn wide_ranges_slide_on_a_log_scale_where_every_position_is_a_new_value() {
+        let latency = Range::new(0.01, 60.0, 0.01);
+        let requests = Range::new(0.1, 100_000.0, 1.0);
+        assert!(slider_is_log(latency) && slider_is_log(requests));
+        assert!(!slider_is_log(Range::new(1.0, 100.0, 1.0)), "percentages stay on a straight scale");
+        for r in [latency, requests] {
+            assert_eq!((log_value(0.0, r), log_value(log_positions(r), r)), (r.min, r.max));
+            let values: Vec<f64> = (0..=log_positions(r) as u32).map(|p| log_value(f64::from(p), r)).collect();
+            // Every position a value above the last: an arrow key always moves it.
+            assert!(values.windows(2).all(|w| w[1] > w[0]), "{r:?}");
+            // Three significant digits, shown without noise.
+            for &v in &values {
+                let shown = plain(v);
+                let digits = shown.chars().filter(char::is_ascii_digit).skip_while(|&c| c == '0').count();
+                assert!(digits <= 3 || v >= 1000.0, "{shown}");
+            }
+            // A value's position gives it back (to three significant digits).
+            for v in [r.min, 2.0, 45.0, r.max] {
+                let back = log_value(log_position(v, r), r);
+                assert!((back - v).abs() <= v * 0.01, "{v} → {back}");
+            }
+        }
+        // The values a planner uses sit in the slider's middle, not its first pixels.
+        let middle = |v: f64, r: Range| (0.3..=0.7).contains(&(log_position(v, r) / log_positions(r)));
+        assert!(middle(2.0, latency) && middle(100.0, requests));
     }
 }
