@@ -721,6 +721,10 @@ async fn at_1280_by_800_the_cpu_threshold_the_cards_and_the_metric_chart_are_in_
         )
         .await;
     assert_eq!(in_view, json!([1280, 800, "threshold-cpu", "peak-instances", "series-chart"]), "in view at 1280×800");
+    // Tuned: the planner's view of it (the README's first picture).
+    type_into(&b, "threshold-cpu", "45").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    b.screenshot("tuning-1280x800.png").await;
     b.close().await;
 }
 
