@@ -373,11 +373,13 @@ pub fn App() -> impl IntoView {
                     </Show>
                 </section>
                 <PolicyPanel policy />
-                <SharePanel policy settled=settled_policy errors notice />
+                // What the plan is made of first (the policy, then the forecast it runs over),
+                // then what is done with it.
                 <section class="panel forecast-settings" aria-labelledby="forecast-settings-title">
                     <h2 id="forecast-settings-title">"Forecast settings"</h2>
                     <ForecastControls settings />
                 </section>
+                <SharePanel policy settled=settled_policy errors notice />
             </aside>
             <div class="results">
                 <ErrorBanner errors />
