@@ -280,7 +280,8 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
     settle().await;
     assert_eq!(policy.with_untracked(down), Some(30.0));
     // Its slider is held to the same rule: dragged above the scale-up line it applies nothing and
-    // says why; let go there, it goes back to the line in force. Back below, it applies again.
+    // says why; let go there, it goes back to the line in force (and the message goes). Back
+    // below, it applies again.
     let slider_css = ".field-inputs:has([data-testid=threshold-cpu-down]) .field-slider";
     type_value(&root, slider_css, "80");
     settle().await;
@@ -288,7 +289,9 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
     assert!(text(&root, ".field.invalid .field-error").contains("below the scale-up threshold (75%)"));
     let slider: web_sys::HtmlInputElement = root.query_selector(slider_css).unwrap().unwrap().unchecked_into();
     slider.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
     assert_eq!(slider.value(), "30");
+    assert!(root.query_selector(".field.invalid").unwrap().is_none(), "back at 30: nothing is wrong now");
     type_value(&root, slider_css, "25");
     settle().await;
     assert_eq!(policy.with_untracked(down), Some(25.0));

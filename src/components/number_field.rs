@@ -104,8 +104,8 @@ pub fn NumberField(
     /// A short explanation under the field.
     #[prop(optional, into)]
     hint: Option<String>,
-    /// A rule the range cannot say (below another field's value): why a typed value is refused,
-    /// or `None` to take it.
+    /// A rule the range cannot say (below another field's value): why a typed or dragged value is
+    /// refused, or `None` to take it.
     #[prop(default = None)]
     check: Option<Callback<f64, Option<String>>>,
 ) -> impl IntoView {
@@ -145,7 +145,9 @@ pub fn NumberField(
         let slider = event_target::<web_sys::HtmlInputElement>(&ev);
         let Ok(v) = slider.value().parse::<f64>().map(from_slider) else { return };
         if check.and_then(|c| c.run(v)).is_some() {
+            // Back where the field's value is: both inputs show it, and nothing is wrong now.
             slider.set_value(&plain(to_slider(value.get_untracked())));
+            error.set(None);
         }
     };
     // The number shows the value unless what is typed already means it ("0.", "1.50" while typing),

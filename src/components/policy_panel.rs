@@ -102,8 +102,8 @@ fn field(
     checked_field(policy, names, range, slider, (get, set), None)
 }
 
-/// [`field`] with a rule that involves the rest of the policy (`check`: why a typed value is
-/// refused), said under the field rather than applied silently.
+/// [`field`] with a rule that involves the rest of the policy (`check`: why a typed or dragged
+/// value is refused), said under the field rather than applied silently.
 fn checked_field(
     policy: RwSignal<Policy>,
     (id, label, unit): (&str, &str, &str),

@@ -62,6 +62,8 @@ pub struct InstancesDrawing {
     /// What the value axis must reach: the highest count drawn, and the max line when it is near
     /// ([`tracks::axis_reach`]).
     pub peak: u32,
+    /// Whether that is the policy's max, which no count exceeds: the axis never has to grow.
+    pub capped: bool,
     /// The first and last instant the tracks cover (what the time axis spans).
     pub span: Option<(f64, f64)>,
 }
@@ -85,7 +87,7 @@ impl InstancesDrawing {
 
 /// How the chart itself draws a series drawn as `mark`: the style its opacity is set in, and the
 /// opacity. Transparent while the canvas laid over the chart draws the series (the chart keeps its
-/// points for its tooltip); as the canvas draws it when `by_chart` (for a PNG).
+/// points, where its tooltip's pointer snaps); as the canvas draws it when `by_chart` (for a PNG).
 fn chart_style(mark: Mark, by_chart: bool) -> (&'static str, f64) {
     match mark {
         Mark::Square => ("itemStyle", if by_chart { tracks::SQUARE_OPACITY } else { 0.0 }),
@@ -213,7 +215,8 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
             }
         }
     }
-    InstancesDrawing { option, data, peak: tracks::axis_reach(peak, max), span: time_span(replay) }
+    let reach = tracks::axis_reach(peak, max);
+    InstancesDrawing { option, data, peak: reach, capped: reach == max, span: time_span(replay) }
 }
 
 /// The instances chart's tooltip (HTML) at `time_ms`: the count each track in view holds then
@@ -228,7 +231,8 @@ pub fn instances_tooltip_html(time_ms: f64, replay: &Replay, shown: [bool; 4]) -
     let tracks = [Some(&replay.history), replay.forecast.as_ref(), replay.upper.as_ref()];
     let mut rows = Vec::new();
     for (i, track) in tracks.into_iter().enumerate() {
-        let Some(track) = track.filter(|tr| shown[i] && tr.start_ms <= t && t < tr.end_ms) else { continue };
+        // Up to the track's end, inclusive: its last drawn point (the count held to the end) is there.
+        let Some(track) = track.filter(|tr| shown[i] && tr.start_ms <= t && t <= tr.end_ms) else { continue };
         let (_, name, color, _) = INSTANCE_SERIES[i];
         let count = track.count_at(t);
         rows.push((marker(color), name.to_string(), super::number_field::with_unit(f64::from(count), "instances")));
@@ -275,7 +279,7 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     // The latest drawing, which the canvas laid over the chart shows, and what the chart itself was
     // last given with the top of its value axis. While a value is dragged the chart keeps its
-    // axes and lags in its copy of the points (its tooltip's); it catches up once the value is
+    // axes and lags in its copy of the points (where its tooltip's pointer snaps); it catches up once the value is
     // still, or before a PNG.
     let latest = StoredValue::new(InstancesDrawing::default());
     let applied = StoredValue::new((InstancesDrawing::default(), 0u32));
@@ -379,8 +383,8 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
             // The axes hold the new counts: the canvas draws them at once.
             paint();
         } else {
-            // New axes: while the value moves, with room for the counts to grow on.
-            let top = if hand_moving && same_frame {
+            // New axes: while the value moves, with room for the counts to grow on (none at the max).
+            let top = if hand_moving && same_frame && !drawing.capped {
                 tracks::grown_top(drawing.peak)
             } else {
                 tracks::axis_top(drawing.peak)
@@ -608,6 +612,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_axis_reaches_a_near_max_and_then_never_has_to_grow() {
+        let replay = crate::state::plan::hot_hour_replay();
+        let peak = replay.history.summary.peak;
+        let near = instances_chart(&replay, 1, 10, [true; 4]);
+        assert!(peak <= 10 && 10 <= 4 * peak, "peak {peak}");
+        assert_eq!((near.peak, near.capped), (10, true));
+        let far = instances_chart(&replay, 1, 1000, [true; 4]);
+        assert_eq!((far.peak, far.capped), (peak, false));
+    }
+
+    #[test]
     fn the_tooltip_gives_the_count_in_force_at_the_instant_and_the_events_there() {
         // CPU at 90 % against the seed's 75 %: the count rises from 2 within the hour.
         let replay = crate::state::plan::hot_hour_replay();
@@ -625,7 +640,10 @@ mod tests {
         // Hidden tracks and events are left out, and so is an instant past the history.
         let hidden = instances_tooltip_html(t1 as f64, &replay, [false, true, true, false]);
         assert!(!hidden.contains("instances<") && !hidden.contains("scale event"), "{hidden}");
-        let past = instances_tooltip_html(replay.history.end_ms as f64, &replay, [true; 4]);
+        let end = instances_tooltip_html(replay.history.end_ms as f64, &replay, [true; 4]);
+        let last = replay.history.changes.last().unwrap().1;
+        assert!(end.contains(&format!(">{last} instances<")), "the count held to the end: {end}");
+        let past = instances_tooltip_html((replay.history.end_ms + 1) as f64, &replay, [true; 4]);
         assert!(!past.contains("instances<"), "{past}");
     }
 }

@@ -4,7 +4,8 @@
 //! the zoom slider, the min and max lines stay. Setting the chart library's option again would
 //! redraw all of it (about 10 ms a step, most of the step's time); drawing the step lines and the
 //! event squares on a canvas of their own costs well under a millisecond. So the chart keeps
-//! the tracks' points (for its tooltip and for a PNG) but draws them transparent, and this canvas
+//! the tracks' points (where its tooltip's pointer snaps, and for a PNG) but draws them
+//! transparent, and this canvas
 //! draws them where the chart's axes put them: again after each of the chart's own redraws (a zoom,
 //! a resize, new axes), at once after each replay. The value axis reaches the highest count drawn,
 //! tracks or events, and the policy's max line when it is near ([`axis_reach`]).
