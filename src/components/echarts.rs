@@ -218,7 +218,8 @@ pub fn available() -> bool {
     web_sys::window().is_some_and(|w| js_sys::Reflect::get(&w, &"echarts".into()).is_ok_and(|e| e.is_object()))
 }
 
-fn prefers_dark() -> bool {
+/// Whether the page is in the dark theme (`prefers-color-scheme`).
+pub fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())

@@ -139,9 +139,20 @@ fn band(
         )
 }
 
+/// How opaque the 95 % and 80 % bands are filled: on the dark theme's panel the light theme's
+/// figures left the 95 % band barely visible.
+pub fn band_opacities(dark: bool) -> (f64, f64) {
+    if dark {
+        (0.26, 0.36)
+    } else {
+        (0.15, 0.25)
+    }
+}
+
 /// History, forecast and bands for `series` (the lines come separately, see [`lines`]).
-/// `hidden`: the names of the series the planner hid with the legend (they stay hidden).
-pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>, hidden: &[String]) -> Chart {
+/// `hidden`: the names of the series the planner hid with the legend (they stay hidden); `dark`:
+/// the page's theme.
+pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>, hidden: &[String], dark: bool) -> Chart {
     let unit = series.unit.clone().unwrap_or_default();
     let mut chart = Chart::new()
         .animation(false)
@@ -182,8 +193,9 @@ pub fn metric_chart(series: &Series, forecast: Option<&ForecastResult>, hidden: 
     );
     if let Some(f) = forecast {
         let keep = headroom_core::display::lttb_indices(&f.timestamps, &f.point, MAX_FORECAST_POINTS);
-        chart = band(chart, (f, &keep), (&f.lower_95, &f.upper_95), "band95", BAND_95, 0.15);
-        chart = band(chart, (f, &keep), (&f.lower_80, &f.upper_80), "band80", BAND_80, 0.25);
+        let (o95, o80) = band_opacities(dark);
+        chart = band(chart, (f, &keep), (&f.lower_95, &f.upper_95), "band95", BAND_95, o95);
+        chart = band(chart, (f, &keep), (&f.lower_80, &f.upper_80), "band80", BAND_80, o80);
         chart = chart.series(
             Line::new()
                 .id("forecast")
@@ -381,12 +393,13 @@ pub fn MetricChart(
     let tooltip = StoredValue::new_local(echarts::tooltip_formatter(move |time, items| {
         tooltip_html(time, &items, &unit.get_value())
     }));
+    let dark = echarts::prefers_dark();
     Effect::new(move |_| {
         // What the planner hid stays hidden (a new model names its forecast anew).
         let hidden_names: Vec<String> =
             hidden.get_untracked().into_iter().filter_map(|key| series_name(key, model.get_untracked())).collect();
         let chart =
-            series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref(), &hidden_names))));
+            series.with(|s| s.as_ref().map(|s| forecast.with(|f| metric_chart(s, f.as_deref(), &hidden_names, dark))));
         unit.set_value(series.with(|s| s.as_ref().and_then(|s| s.unit.clone()).unwrap_or_default()));
         if let (Some(el), Some(chart), true) = (node.get(), chart, available) {
             let new_chart = !echarts::drawn(&el);
