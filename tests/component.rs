@@ -158,6 +158,17 @@ fn type_value(root: &web_sys::HtmlElement, css: &str, value: &str) {
         .unwrap();
 }
 
+/// The policy panel mounted alone on the seed policy: the policy, the panel's root, and the mount
+/// (unmounted when dropped).
+async fn policy_panel() -> (RwSignal<headroom_core::capacity::policy::Policy>, web_sys::HtmlElement, impl Sized) {
+    use headroom::components::policy_panel::PolicyPanel;
+    let policy = RwSignal::new(headroom::state::plan::default_policy());
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
+    settle().await;
+    (policy, root, handle)
+}
+
 /// Picks policy kind `kind` in the policy panel under `root`, as the select does.
 async fn choose_kind(root: &web_sys::HtmlElement, kind: &str) {
     let select: web_sys::HtmlSelectElement =
@@ -169,13 +180,8 @@ async fn choose_kind(root: &web_sys::HtmlElement, kind: &str) {
 
 #[wasm_bindgen_test]
 async fn policy_panel_edits_the_policy_and_refuses_out_of_range_numbers_with_a_message() {
-    use headroom::components::policy_panel::PolicyPanel;
-    use headroom::state::plan::default_policy;
     use headroom_core::capacity::policy::Scaler;
-    let policy = RwSignal::new(default_policy());
-    let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
-    settle().await;
+    let (policy, root, _handle) = policy_panel().await;
     // The seed policy: thresholds, CPU 75 %.
     let cpu: web_sys::HtmlInputElement =
         root.query_selector("[data-testid=threshold-cpu]").unwrap().unwrap().unchecked_into();
@@ -260,13 +266,8 @@ async fn forecast_controls_choose_a_longer_step_and_say_what_its_max_plans_for()
 
 #[wasm_bindgen_test]
 async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_was_left() {
-    use headroom::components::policy_panel::PolicyPanel;
-    use headroom::state::plan::default_policy;
     use headroom_core::capacity::policy::Scaler;
-    let policy = RwSignal::new(default_policy());
-    let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
-    settle().await;
+    let (policy, root, _handle) = policy_panel().await;
     let down = |p: &headroom_core::capacity::policy::Policy| match &p.scaler {
         Scaler::Threshold(t) => t.cpu.map(|r| r.scale_down()),
         _ => None,
@@ -313,13 +314,8 @@ async fn policy_panel_says_why_a_value_is_refused_and_brings_a_kind_back_as_it_w
 
 #[wasm_bindgen_test]
 async fn aws_request_targets_are_entered_per_minute_as_aws_counts_them() {
-    use headroom::components::policy_panel::PolicyPanel;
-    use headroom::state::plan::default_policy;
     use headroom_core::capacity::policy::{Scaler, TrackingMetric};
-    let policy = RwSignal::new(default_policy());
-    let root = container();
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <PolicyPanel policy /> });
-    settle().await;
+    let (policy, root, _handle) = policy_panel().await;
     choose_kind(&root, "target_tracking").await;
     let used: web_sys::HtmlInputElement =
         root.query_selector("[data-testid=use-tt-requests]").unwrap().unwrap().unchecked_into();

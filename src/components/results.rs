@@ -222,8 +222,16 @@ pub fn instances_chart(replay: &Replay, min: u32, max: u32, shown: [bool; 4]) ->
 /// The instances chart's tooltip (HTML) at `time_ms`: the count each track in view holds then
 /// (`shown`, as [`INSTANCE_SERIES`]), exact from the replay (the chart's own points are thinned
 /// for display, and a step line's nearest point may be the next change), and the scale events at
-/// that instant. A track that does not cover the instant is left out.
-pub fn instances_tooltip_html(time_ms: f64, replay: &Replay, shown: [bool; 4]) -> String {
+/// that instant. A track that does not cover the instant is left out. When the latest policy could
+/// not be replayed, why (the chart still shows the last replay that ran).
+pub fn instances_tooltip_html(time_ms: f64, replay: &Result<Replay, String>, shown: [bool; 4]) -> String {
+    let replay = match replay {
+        Ok(r) => r,
+        Err(e) => {
+            let why = format!("The policy could not be replayed: {e}");
+            return super::metric_chart::tip_table(time_ms, &[(String::new(), why, String::new())]);
+        }
+    };
     let t = time_ms.round() as i64;
     let marker = |color: &str| {
         format!("<span style=\"display:inline-block;margin-right:5px;border-radius:50%;width:9px;height:9px;background:{color}\"></span>")
@@ -291,13 +299,11 @@ pub fn InstancesChart(plan: Signal<Option<Plan>>) -> impl IntoView {
     // then it is zoomed again to the range both charts share.
     let respan = RwSignal::new(0u32);
     super::time_view::link(node, super::time_view::Source::InstancesChart, echarts::plot_inset(), respan.into());
-    // The tooltip: the counts of the latest replay at the instant under the pointer, exact.
+    // The tooltip: the counts of the latest replay at the instant under the pointer, exact; or
+    // why there are none.
     let tooltip = StoredValue::new_local(echarts::tooltip_formatter(move |time, _| {
         plan.with_untracked(|p| {
-            p.as_ref()
-                .and_then(|p| p.replay.as_ref().ok())
-                .map(|r| instances_tooltip_html(time, r, shown.get_untracked()))
-                .unwrap_or_default()
+            p.as_ref().map(|p| instances_tooltip_html(time, &p.replay, shown.get_untracked())).unwrap_or_default()
         })
     }));
     // The counts and events on the canvas, where the chart's axes put them now (timed as
@@ -627,23 +633,29 @@ mod tests {
         // CPU at 90 % against the seed's 75 %: the count rises from 2 within the hour.
         let replay = crate::state::plan::hot_hour_replay();
         let changes = &replay.history.changes;
+        let ok = Ok(replay.clone());
+        let tip = |t: i64, shown| instances_tooltip_html(t as f64, &ok, shown);
         assert!(changes.len() >= 2, "{changes:?}");
         let (t1, n1) = changes[1];
         // Just before the first change: the count before it, not the nearest point's.
-        let before = instances_tooltip_html((t1 - 1) as f64, &replay, [true; 4]);
+        let before = tip(t1 - 1, [true; 4]);
         assert!(before.contains("history (replayed)") && before.contains(">2 instances<"), "{before}");
         assert!(!before.contains("scale event"), "{before}");
         // At the change: the new count, and the event with its reason.
-        let at = instances_tooltip_html(t1 as f64, &replay, [true; 4]);
+        let at = tip(t1, [true; 4]);
         assert!(at.contains(&format!(">{n1} instances<")), "{at}");
         assert!(at.contains(&format!("2 → {n1}")) && at.contains("scale event: cpu"), "{at}");
         // Hidden tracks and events are left out, and so is an instant past the history.
-        let hidden = instances_tooltip_html(t1 as f64, &replay, [false, true, true, false]);
+        let hidden = tip(t1, [false, true, true, false]);
         assert!(!hidden.contains("instances<") && !hidden.contains("scale event"), "{hidden}");
-        let end = instances_tooltip_html(replay.history.end_ms as f64, &replay, [true; 4]);
+        let end = tip(replay.history.end_ms, [true; 4]);
         let last = replay.history.changes.last().unwrap().1;
         assert!(end.contains(&format!(">{last} instances<")), "the count held to the end: {end}");
-        let past = instances_tooltip_html((replay.history.end_ms + 1) as f64, &replay, [true; 4]);
+        let past = tip(replay.history.end_ms + 1, [true; 4]);
         assert!(!past.contains("instances<"), "{past}");
+        // A policy that could not be replayed: why, at any instant.
+        let refused = instances_tooltip_html(t1 as f64, &Err("max (1) is below min (2)".into()), [true; 4]);
+        assert!(refused.contains("The policy could not be replayed: max (1) is below min (2)"), "{refused}");
+        assert!(!refused.contains("instances<"), "{refused}");
     }
 }
