@@ -665,8 +665,7 @@ async fn an_hourly_max_forecast_follows_the_peaks_of_five_minute_data() {
 async fn workbench_screenshot(b: &Browser, width: u32, name: &str) {
     b.client.set_window_size(width, 1050).await.unwrap();
     b.open().await;
-    b.client.find(Locator::Css("[data-testid=sample-data]")).await.unwrap().click().await.unwrap();
-    integer(b, "peak-instances").await;
+    sample_planned(b).await;
     b.eventually(
         "the backtest",
         "return document.querySelectorAll('[data-testid=backtest-table] tbody tr').length || null",
